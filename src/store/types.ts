@@ -1,0 +1,174 @@
+// One storage interface, two adapters (SQLite by default, PostgreSQL by URL).
+// Everything the app layer needs from a database goes through `Store`; SQL lives only in
+// src/store/. Amounts are integer pence, periods are PeriodKeys (202503 = 2025-26 M03).
+// Records are append-only: agreement versions, batches, lines and audit events are never
+// edited, except the derived columns (a line's mapping, batch-period supersession) that the
+// app recomputes from stored inputs.
+
+import type { Pence } from '../domain/money.js';
+import type { PeriodKey } from '../domain/period.js';
+
+export type LineStatus = 'mapped' | 'out_of_scope' | 'unmapped';
+
+export interface AgreementVersionRecord {
+  fundId: string;
+  version: number;
+  fundName: string;
+  loadedAt: string; // ISO timestamp
+  loadedBy: string;
+  sourceFile: string;
+  sourceSha256: string; // hash of the resolved source (agreement + included files)
+  sourceText: string; // the YAML as loaded (with included files appended, see app)
+  modelJson: string; // the validated Agreement as JSON
+}
+
+export type NewAgreementVersion = Omit<AgreementVersionRecord, 'version'>;
+
+export interface BatchRecord {
+  id: number;
+  fundId: string;
+  ledgerId: string;
+  fileName: string;
+  fileSha256: string;
+  fileBytes: number;
+  mode: 'replace' | 'append';
+  agreementVersion: number;
+  importedAt: string;
+  importedBy: string;
+  lineCount: number;
+  controlTotalPence: Pence;
+  /** Original header row, JSON array of column names; `raw` of each line aligns with it. */
+  headerJson: string;
+  /** Periods the batch covers. */
+  periods: PeriodKey[];
+  /** Periods of this batch that a later batch replaced: period → superseding batch id. */
+  supersededPeriods: Record<number, number>;
+}
+
+export type NewBatch = Omit<BatchRecord, 'id' | 'periods' | 'supersededPeriods'>;
+
+export interface StoredLine {
+  lineNo: number; // physical line / row number in the source file
+  period: PeriodKey;
+  amountPence: Pence;
+  status: LineStatus;
+  schemeId: string | null;
+  ruleIndex: number | null;
+  lineId: string | null; // the ledger's transaction id, if any
+  codes: string; // JSON array of the ledger's analysis code values, in settings order
+  raw: string; // JSON array of every original column value, aligned with the batch header
+}
+
+/** Per batch, pre-aggregated line totals: what status, close and reports read. */
+export interface LineTotal {
+  batchId: number;
+  period: PeriodKey;
+  status: LineStatus;
+  schemeId: string | null;
+  codes: string;
+  lineCount: number;
+  amountPence: Pence;
+}
+
+export interface LiveTotalsFilter {
+  fundId: string;
+  ledgerId?: string;
+  fromPeriod?: PeriodKey;
+  toPeriod?: PeriodKey;
+  status?: LineStatus;
+}
+
+/** Totals over live batch-periods (not superseded), grouped as asked. */
+export interface LiveTotalRow {
+  ledgerId: string;
+  period: PeriodKey;
+  status: LineStatus;
+  schemeId: string | null;
+  codes: string;
+  lineCount: number;
+  amountPence: Pence;
+}
+
+export interface AuditEventInput {
+  fundId: string | null;
+  actor: string;
+  action: string; // e.g. 'agreement.load', 'import.batch', 'import.supersede', 'remap'
+  subject: string | null; // e.g. 'batch:12', 'agreement:3'
+  details: Record<string, unknown>;
+  inputSha256: string | null;
+  at: string; // ISO timestamp, passed in (the core has no clock)
+}
+
+export interface AuditEvent extends AuditEventInput {
+  id: number;
+  prevHash: string;
+  hash: string; // sha256 over prevHash + canonical JSON of the event's content
+}
+
+export interface RemapLine {
+  batchId: number;
+  lineNo: number;
+  period: PeriodKey;
+  raw: string;
+}
+
+export interface LineMappingUpdate {
+  batchId: number;
+  lineNo: number;
+  status: LineStatus;
+  schemeId: string | null;
+  ruleIndex: number | null;
+}
+
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Where the data lives, safe to print (no password). */
+  readonly location: string;
+
+  /** Apply numbered migrations not yet applied; returns the numbers applied now. */
+  migrate(): Promise<number[]>;
+  /** Highest applied migration number, 0 for an empty database. */
+  schemaVersion(): Promise<number>;
+  close(): Promise<void>;
+
+  /**
+   * Run fn in one database transaction: everything or nothing. Nested calls join the outer
+   * transaction. On SQLite the write lock is taken at the start (BEGIN IMMEDIATE).
+   */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+
+  // Funds and agreement versions
+  listFunds(): Promise<{ id: string; name: string; latestVersion: number }[]>;
+  /** The given version, or the latest when version is undefined. */
+  getAgreementVersion(fundId: string, version?: number): Promise<AgreementVersionRecord | undefined>;
+  listAgreementVersions(fundId: string): Promise<Omit<AgreementVersionRecord, 'sourceText' | 'modelJson'>[]>;
+  /** Stores the next version number for the fund (1 for a new fund) and returns it. */
+  insertAgreementVersion(record: NewAgreementVersion): Promise<number>;
+
+  // Batches and lines
+  findBatchBySha256(fundId: string, ledgerId: string, sha256: string): Promise<BatchRecord | undefined>;
+  getBatch(id: number): Promise<BatchRecord | undefined>;
+  listBatches(fundId: string, ledgerId?: string): Promise<BatchRecord[]>;
+  insertBatch(batch: NewBatch): Promise<number>;
+  /** Fast path: prepared multi-row INSERTs on SQLite, COPY on PostgreSQL. Call within a transaction. */
+  insertLines(batchId: number, lines: StoredLine[]): Promise<void>;
+  insertBatchPeriods(batchId: number, periods: PeriodKey[]): Promise<void>;
+  /**
+   * Mark the live batch-periods of *other* batches of this ledger, for these periods, as
+   * superseded by `byBatchId`. Returns what was superseded.
+   */
+  supersede(fundId: string, ledgerId: string, periods: PeriodKey[], byBatchId: number): Promise<{ batchId: number; period: PeriodKey }[]>;
+  /** Of the given line ids, those already present in live batch-periods of the ledger. */
+  findLiveLineIds(fundId: string, ledgerId: string, lineIds: string[]): Promise<string[]>;
+  replaceLineTotals(batchId: number, totals: Omit<LineTotal, 'batchId'>[]): Promise<void>;
+  liveTotals(filter: LiveTotalsFilter, groupBy: ('ledger' | 'period' | 'status' | 'scheme' | 'codes')[]): Promise<LiveTotalRow[]>;
+  /** Lines of live batch-periods of a ledger, in (batchId, lineNo) order, chunk by chunk. */
+  iterateLiveLines(fundId: string, ledgerId: string, chunkSize: number): AsyncIterable<RemapLine[]>;
+  updateLineMappings(updates: LineMappingUpdate[]): Promise<void>;
+  /** A page of stored lines of a batch (for drill-down and tests). */
+  getLines(batchId: number, offset: number, limit: number): Promise<StoredLine[]>;
+
+  // Audit (append-only, hash-chained)
+  appendAudit(event: AuditEventInput): Promise<AuditEvent>;
+  listAudit(filter: { fundId?: string; action?: string; limit?: number }): Promise<AuditEvent[]>;
+}
