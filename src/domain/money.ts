@@ -63,7 +63,7 @@ export function parseAmount(input: string, options: AmountOptions = {}): AmountR
   const flip = () => {
     negative = !negative;
   };
-  const crdr = /\s*\b(CR|DR)$/i.exec(text);
+  const crdr = /\s*(CR|DR)$/i.exec(text);
   if (crdr) {
     if (crdr[1]!.toUpperCase() === 'CR') flip();
     text = text.slice(0, crdr.index).trim();

@@ -109,7 +109,12 @@ export interface RemapLine {
   batchId: number;
   lineNo: number;
   period: PeriodKey;
+  amountPence: Pence;
+  codes: string;
   raw: string;
+  status: LineStatus;
+  schemeId: string | null;
+  ruleIndex: number | null;
 }
 
 export interface LineMappingUpdate {
@@ -149,7 +154,10 @@ export interface Store {
   findBatchBySha256(fundId: string, ledgerId: string, sha256: string): Promise<BatchRecord | undefined>;
   getBatch(id: number): Promise<BatchRecord | undefined>;
   listBatches(fundId: string, ledgerId?: string): Promise<BatchRecord[]>;
+  /** Inserts with the counts given; a streamed import passes zeros and calls completeBatch at the end. */
   insertBatch(batch: NewBatch): Promise<number>;
+  /** Sets the final line count and control total of a batch, inside the import's transaction. */
+  completeBatch(batchId: number, totals: { lineCount: number; controlTotalPence: Pence }): Promise<void>;
   /** Fast path: prepared multi-row INSERTs on SQLite, COPY on PostgreSQL. Call within a transaction. */
   insertLines(batchId: number, lines: StoredLine[]): Promise<void>;
   insertBatchPeriods(batchId: number, periods: PeriodKey[]): Promise<void>;
@@ -162,8 +170,8 @@ export interface Store {
   findLiveLineIds(fundId: string, ledgerId: string, lineIds: string[]): Promise<string[]>;
   replaceLineTotals(batchId: number, totals: Omit<LineTotal, 'batchId'>[]): Promise<void>;
   liveTotals(filter: LiveTotalsFilter, groupBy: ('ledger' | 'period' | 'status' | 'scheme' | 'codes')[]): Promise<LiveTotalRow[]>;
-  /** Lines of live batch-periods of a ledger, in (batchId, lineNo) order, chunk by chunk. */
-  iterateLiveLines(fundId: string, ledgerId: string, chunkSize: number): AsyncIterable<RemapLine[]>;
+  /** Every line of one batch (superseded periods included), in lineNo order, chunk by chunk (keyset paging). */
+  iterateBatchLines(batchId: number, chunkSize: number): AsyncIterable<RemapLine[]>;
   updateLineMappings(updates: LineMappingUpdate[]): Promise<void>;
   /** A page of stored lines of a batch (for drill-down and tests). */
   getLines(batchId: number, offset: number, limit: number): Promise<StoredLine[]>;

@@ -1,0 +1,298 @@
+// Import one ledger extract as one batch: all of it or none of it (domain.md §5).
+//
+// The file is hashed first, so the same bytes imported again are recognised before any parsing
+// ("already imported as batch N") and change nothing. Then it streams: each chunk of parsed lines
+// is mapped and written inside one transaction while problems are collected; at the end, any
+// problem rolls the whole transaction back, so a rejected file writes nothing. In `replace` mode
+// the new batch supersedes, period by period, what earlier batches of the ledger held.
+
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { Ledger } from '../domain/agreement.js';
+import { compileRules, type LineMapper } from '../domain/mapping.js';
+import { addPence, invariant, type Pence } from '../domain/money.js';
+import { formatPeriod, type PeriodKey, type YearStart } from '../domain/period.js';
+import { openExtract } from '../import/extract.js';
+import type { ExtractLine, ImportProblem } from '../import/types.js';
+import type { BatchRecord, LineTotal, StoredLine, Store } from '../store/types.js';
+import { agreementInForce, resolveFund } from './agreements.js';
+import { isoNow, type AppContext } from './context.js';
+import { TandemError, type Problem } from './errors.js';
+import { LineTotalsAccumulator } from './line-totals.js';
+
+export interface ImportRequest {
+  fundId?: string;
+  ledgerId: string;
+  path: string;
+  /** The period of lines that carry none, and a check on those that do. */
+  period?: PeriodKey;
+  /** The year for bare period numbers. */
+  year?: YearStart;
+  onProgress?: (bytesRead: number, fileBytes: number) => void;
+  maxProblems?: number;
+}
+
+export interface ImportResult {
+  status: 'imported' | 'already-imported';
+  batchId: number;
+  fundId: string;
+  ledgerId: string;
+  file: string;
+  sha256: string;
+  lines: number;
+  controlTotalPence: Pence;
+  periods: string[];
+  mapped: { lines: number; amountPence: Pence };
+  outOfScope: { lines: number; amountPence: Pence };
+  unmapped: { lines: number; amountPence: Pence };
+  superseded: { batchId: number; period: string }[];
+  seconds: number;
+}
+
+export async function importBatch(ctx: AppContext, request: ImportRequest): Promise<ImportResult> {
+  const started = process.hrtime.bigint();
+  const fundId = await resolveFund(ctx, request.fundId);
+  const { agreement, record } = await agreementInForce(ctx, fundId);
+  const ledger = agreement.ledgers.find((l) => l.id === request.ledgerId);
+  if (!ledger) {
+    const known = agreement.ledgers.map((l) => l.id).join(', ');
+    throw new TandemError('LEDGER_UNKNOWN', `ledger "${request.ledgerId}" is not in the agreement of fund ${fundId} (version ${record.version}); its ledgers are: ${known}`, [
+      { code: 'LEDGER_UNKNOWN', message: `unknown ledger "${request.ledgerId}"`, file: request.path, line: null, column: null },
+    ]);
+  }
+  const { sha256, bytes } = await hashFile(request.path);
+  const earlier = await ctx.store.findBatchBySha256(fundId, ledger.id, sha256);
+  if (earlier) return alreadyImported(earlier, request.path, started);
+
+  const opened = await openExtract(request.path, {
+    fileName: request.path,
+    settings: ledger.file,
+    years: agreement.years,
+    period: request.period ?? null,
+    year: request.year ?? null,
+    maxProblems: request.maxProblems,
+  });
+  if (!opened.ok) throw rejected(request.path, opened.problems);
+  const { extract } = opened;
+  const compiled = compileRules(ledger.rules, extract.header);
+  if (!compiled.ok) {
+    throw rejected(
+      request.path,
+      compiled.missing.map((m) => ({
+        code: 'RULE_COLUMN_MISSING',
+        file: request.path,
+        line: null,
+        column: m.column,
+        reason: `mapping rule ${m.ruleIndex + 1} of ledger ${ledger.id} uses column "${m.column}", which the file does not have`,
+      })),
+    );
+  }
+
+  return ctx.store.transaction(async (tx) => {
+    const batchId = await tx.insertBatch({
+      fundId,
+      ledgerId: ledger.id,
+      fileName: request.path,
+      fileSha256: sha256,
+      fileBytes: bytes,
+      mode: ledger.mode,
+      agreementVersion: record.version,
+      importedAt: isoNow(ctx),
+      importedBy: ctx.actor,
+      lineCount: 0,
+      controlTotalPence: 0,
+      headerJson: JSON.stringify(extract.header),
+    });
+    const writer = new BatchWriter(tx, batchId, ledger, compiled.map, fundId);
+    for await (const chunk of extract.chunks) {
+      await writer.add(chunk.lines, chunk.problems);
+      request.onProgress?.(chunk.bytesRead, extract.fileBytes);
+    }
+    if (writer.problems.length > 0) throw rejected(request.path, writer.problems);
+    if (extract.sha256() !== sha256) {
+      throw new TandemError('FILE_CHANGED', `${request.path} changed while it was being read; nothing was imported — try again`);
+    }
+    invariant(writer.lineCount > 0, 'a batch with no lines must have been rejected by the reader');
+
+    const periods = [...new Set([...writer.periods, ...(request.period ? [request.period] : [])])].sort((a, b) => a - b);
+    await tx.insertBatchPeriods(batchId, periods);
+    const superseded = ledger.mode === 'replace' ? await tx.supersede(fundId, ledger.id, periods, batchId) : [];
+    const totals = writer.totals.rows();
+    await tx.replaceLineTotals(batchId, totals);
+    await tx.completeBatch(batchId, { lineCount: writer.lineCount, controlTotalPence: writer.controlTotalPence });
+    const result = summarise(batchId, fundId, ledger.id, request.path, sha256, writer, periods, totals, superseded, started);
+    await tx.appendAudit({
+      fundId,
+      actor: ctx.actor,
+      action: 'import.batch',
+      subject: `batch:${batchId}`,
+      details: {
+        ledger: ledger.id,
+        file: request.path,
+        bytes,
+        lines: result.lines,
+        controlTotalPence: result.controlTotalPence,
+        periods: result.periods,
+        superseded: result.superseded,
+        agreementVersion: record.version,
+      },
+      inputSha256: sha256,
+      at: isoNow(ctx),
+    });
+    return result;
+  });
+}
+
+/** Maps and writes lines chunk by chunk; stops writing (but keeps checking) after the first problem. */
+class BatchWriter {
+  readonly problems: Problem[] = [];
+  readonly periods = new Set<PeriodKey>();
+  readonly totals = new LineTotalsAccumulator();
+  lineCount = 0;
+  controlTotalPence: Pence = 0;
+
+  constructor(
+    private readonly tx: Store,
+    private readonly batchId: number,
+    private readonly ledger: Ledger,
+    private readonly map: LineMapper,
+    private readonly fundId: string,
+  ) {}
+
+  async add(lines: ExtractLine[], problems: ImportProblem[]): Promise<void> {
+    for (const p of problems) this.problems.push(toProblem(p));
+    if (this.ledger.mode === 'append' && this.ledger.file.columns.id !== null) await this.checkAppendIds(lines);
+    if (this.problems.length > 0) return; // the batch will be rejected: don't spend time writing
+    const stored: StoredLine[] = new Array(lines.length);
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!;
+      const mapping = this.map(line.raw);
+      const codes = JSON.stringify(line.codes);
+      stored[i] = {
+        lineNo: line.lineNo,
+        period: line.period,
+        amountPence: line.amountPence,
+        status: mapping.status,
+        schemeId: mapping.schemeId,
+        ruleIndex: mapping.ruleIndex,
+        lineId: line.lineId,
+        codes,
+        raw: JSON.stringify(line.raw),
+      };
+      this.periods.add(line.period);
+      this.totals.add(line.period, mapping.status, mapping.schemeId, codes, line.amountPence);
+      this.controlTotalPence = addPence(this.controlTotalPence, line.amountPence);
+    }
+    this.lineCount += lines.length;
+    await this.tx.insertLines(this.batchId, stored);
+  }
+
+  /** In append mode a transaction id already held in a live batch is a duplicate (domain.md §5). */
+  private async checkAppendIds(lines: ExtractLine[]): Promise<void> {
+    const ids = lines.flatMap((l) => (l.lineId === null ? [] : [l.lineId]));
+    if (ids.length === 0) return;
+    const seen = new Set(await this.tx.findLiveLineIds(this.fundId, this.ledger.id, ids));
+    for (const line of lines) {
+      if (line.lineId !== null && seen.has(line.lineId)) {
+        this.problems.push({
+          code: 'LINE_ID_DUPLICATE',
+          message: `line id "${line.lineId}" was already imported for ledger ${this.ledger.id}`,
+          line: line.lineNo,
+          column: this.ledger.file.columns.id,
+        });
+      }
+    }
+  }
+}
+
+function summarise(
+  batchId: number,
+  fundId: string,
+  ledgerId: string,
+  file: string,
+  sha256: string,
+  writer: BatchWriter,
+  periods: PeriodKey[],
+  totals: Omit<LineTotal, 'batchId'>[],
+  superseded: { batchId: number; period: PeriodKey }[],
+  started: bigint,
+): ImportResult {
+  const byStatus = (status: string) => {
+    const rows = totals.filter((t) => t.status === status);
+    return { lines: rows.reduce((a, t) => a + t.lineCount, 0), amountPence: rows.reduce((a, t) => addPence(a, t.amountPence), 0) };
+  };
+  const result: ImportResult = {
+    status: 'imported',
+    batchId,
+    fundId,
+    ledgerId,
+    file,
+    sha256,
+    lines: writer.lineCount,
+    controlTotalPence: writer.controlTotalPence,
+    periods: periods.map(formatPeriod),
+    mapped: byStatus('mapped'),
+    outOfScope: byStatus('out_of_scope'),
+    unmapped: byStatus('unmapped'),
+    superseded: superseded.map((s) => ({ batchId: s.batchId, period: formatPeriod(s.period) })),
+    seconds: elapsed(started),
+  };
+  invariant(result.mapped.lines + result.outOfScope.lines + result.unmapped.lines === result.lines, 'every line is mapped, out of scope or unmapped');
+  invariant(
+    result.mapped.amountPence + result.outOfScope.amountPence + result.unmapped.amountPence === result.controlTotalPence,
+    'mapped + out of scope + unmapped add back to the control total',
+  );
+  return result;
+}
+
+function alreadyImported(batch: BatchRecord, file: string, started: bigint): ImportResult {
+  return {
+    status: 'already-imported',
+    batchId: batch.id,
+    fundId: batch.fundId,
+    ledgerId: batch.ledgerId,
+    file,
+    sha256: batch.fileSha256,
+    lines: batch.lineCount,
+    controlTotalPence: batch.controlTotalPence,
+    periods: batch.periods.map(formatPeriod),
+    mapped: { lines: 0, amountPence: 0 },
+    outOfScope: { lines: 0, amountPence: 0 },
+    unmapped: { lines: 0, amountPence: 0 },
+    superseded: [],
+    seconds: elapsed(started),
+  };
+}
+
+function toProblem(p: ImportProblem): Problem {
+  return { code: p.code, message: p.reason, file: p.file, line: p.line, column: p.column };
+}
+
+function rejected(path: string, problems: (ImportProblem | Problem)[]): TandemError {
+  const list = problems.map((p) => ('reason' in p ? toProblem(p) : p));
+  const counted = list.filter((p) => p.code !== 'TOO_MANY_ERRORS').length;
+  const more = list.find((p) => p.code === 'TOO_MANY_ERRORS');
+  const summary = more ? `${counted}+ problems` : `${counted} problem${counted === 1 ? '' : 's'}`;
+  return new TandemError('IMPORT_REJECTED', `${path} was rejected with ${summary}; nothing was imported`, list);
+}
+
+async function hashFile(path: string): Promise<{ sha256: string; bytes: number }> {
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new TandemError('FILE_NOT_FOUND', `${path} is not a file`);
+    const hash = createHash('sha256');
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+    return { sha256: hash.digest('hex'), bytes: info.size };
+  } catch (e) {
+    if (e instanceof TandemError) throw e;
+    const err = e as NodeJS.ErrnoException;
+    throw new TandemError(err.code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_UNREADABLE', `cannot read ${path}: ${err.message}`, [
+      { code: err.code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_UNREADABLE', message: err.message, file: path, line: null, column: null },
+    ]);
+  }
+}
+
+function elapsed(started: bigint): number {
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+// The `tandem` command line: argument parsing and printing only; every rule lives in src/app
+// and src/domain.
+
+import { Command } from 'commander';
+import { agreementCommand } from './commands/agreement.js';
+import { demoCommand } from './commands/demo.js';
+import { importCommand } from './commands/import.js';
+import { initCommand } from './commands/init.js';
+import { remapCommand } from './commands/remap.js';
+import { statusCommand } from './commands/status.js';
+import { unmappedCommand } from './commands/unmapped.js';
+
+const program = new Command('tandem')
+  .description('Tandem: the system of record for a jointly held health and social care fund (section 75)')
+  .version('0.1.0')
+  .showHelpAfterError('(run with --help for usage)');
+
+for (const cmd of [initCommand(), agreementCommand(), importCommand(), unmappedCommand(), remapCommand(), statusCommand(), demoCommand()]) {
+  program.addCommand(cmd);
+}
+
+await program.parseAsync(process.argv);
