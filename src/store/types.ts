@@ -78,7 +78,11 @@ export interface LiveTotalsFilter {
   status?: LineStatus;
 }
 
-/** Totals over live batch-periods (not superseded), grouped as asked. */
+/**
+ * Totals over live batch-periods (not superseded), grouped as asked. A dimension not in groupBy
+ * holds a placeholder, not a value: ledgerId '', period 0, status '' (outside LineStatus),
+ * schemeId null, codes ''. Rows are sorted by the grouped dimensions, unmapped schemes last.
+ */
 export interface LiveTotalRow {
   ledgerId: string;
   period: PeriodKey;

@@ -1,0 +1,122 @@
+// PostgreSQL through a pg Pool. Outside a transaction each call takes any pooled connection; a
+// transaction holds one client from BEGIN to COMMIT. Bulk inserts use COPY FROM STDIN in text
+// format on that client, so they are part of the same transaction (copy-stream.ts).
+
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import { OpenCopy, copyTarget } from './copy-stream.js';
+import { createDriver, type Executor, type Session } from './driver-context.js';
+import type { Driver, SqlRow, SqlValue } from './driver.js';
+import { redactUrl } from './location.js';
+import { numberPlaceholders } from './sql-text.js';
+
+type Query = (on: pg.Pool | pg.PoolClient, sql: string, params: readonly SqlValue[]) => Promise<pg.QueryResult<SqlRow>>;
+
+const POOL_SIZE = 5;
+const SQL_CACHE_LIMIT = 1000;
+
+export async function openPostgresDriver(url: string): Promise<Driver> {
+  const location = redactUrl(url);
+  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, application_name: 'tandem' });
+  // An idle pooled connection that dies emits 'error' on the pool; unhandled, that would end
+  // the process. The next query on a fresh connection reports any real problem.
+  pool.on('error', () => {});
+  try {
+    await pool.query('SELECT 1');
+  } catch (error) {
+    await pool.end();
+    throw new Error(`cannot connect to PostgreSQL at ${location}: ${(error as Error).message}`);
+  }
+  const numbered = new Map<string, string>();
+  const query: Query = (on, sql, params) => {
+    let text = numbered.get(sql);
+    if (text === undefined) {
+      if (numbered.size >= SQL_CACHE_LIMIT) numbered.clear();
+      text = numberPlaceholders(sql);
+      numbered.set(sql, text);
+    }
+    return on.query<SqlRow>({ text, values: params.map(toParam) });
+  };
+  const outside: Executor = {
+    all: async (sql, params) => (await query(pool, sql, params)).rows,
+    run: async (sql, params) => (await query(pool, sql, params)).rowCount ?? 0,
+    exec: async (sql) => {
+      await pool.query(sql);
+    },
+    bulkInsert: () => Promise.reject(new Error('COPY needs a transaction')), // the driver opens one
+    lock: (key) => Promise.reject(new Error(`lock "${key}" can only be taken inside a transaction`)),
+  };
+  return createDriver({ dialect: 'postgres', location, outside, begin: () => begin(pool, query), close: () => pool.end() });
+}
+
+async function begin(pool: pg.Pool, query: Query): Promise<Session> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+  } catch (error) {
+    client.release(error as Error);
+    throw error;
+  }
+  let copy: OpenCopy | undefined;
+  /** Ends an open COPY before anything else uses the connection. */
+  const settle = async () => {
+    const open = copy;
+    copy = undefined;
+    await open?.end();
+  };
+  return {
+    executor: {
+      all: async (sql, params) => {
+        await settle();
+        return (await query(client, sql, params)).rows;
+      },
+      run: async (sql, params) => {
+        await settle();
+        return (await query(client, sql, params)).rowCount ?? 0;
+      },
+      exec: async (sql) => {
+        await settle();
+        await client.query(sql);
+      },
+      bulkInsert: async (spec, rows) => {
+        if (copy && copy.target !== copyTarget(spec)) await settle();
+        copy ??= new OpenCopy(client, spec);
+        await copy.write(spec, rows);
+      },
+      lock: async (key) => {
+        await settle();
+        await query(client, 'SELECT pg_advisory_xact_lock(?)', [advisoryKey(key)]);
+      },
+    },
+    async commit() {
+      await settle();
+      await client.query('COMMIT');
+      client.release();
+    },
+    async rollback() {
+      if (copy) {
+        // A COPY in flight (or failed) leaves the protocol mid-stream: drop the connection,
+        // which rolls the transaction back on the server.
+        copy = undefined;
+        client.release(new Error('transaction abandoned during COPY'));
+        return;
+      }
+      try {
+        await client.query('ROLLBACK');
+        client.release();
+      } catch (error) {
+        client.release(error as Error); // discards the connection, which ends the transaction
+      }
+    },
+  };
+}
+
+/** pg sends bigint poorly; as text, PostgreSQL parses it exactly for the BIGINT column. */
+function toParam(value: SqlValue): string | number | null {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
+
+/** A stable signed 64-bit advisory lock key for a name, as text. */
+function advisoryKey(name: string): string {
+  return createHash('sha256').update(`tandem:${name}`).digest().readBigInt64BE(0).toString();
+}

@@ -1,0 +1,16 @@
+// Every migration, in order. Add a new file (0002-…) and list it here; never edit one that
+// has shipped: databases in the field have already applied it.
+
+import { invariant } from '../../domain/money.js';
+import { initial } from './0001-initial.js';
+import type { Migration } from './migration.js';
+
+export type { Migration } from './migration.js';
+
+export const MIGRATIONS: readonly Migration[] = [initial];
+
+MIGRATIONS.forEach((migration, index) => {
+  invariant(migration.number === index + 1, `migration ${migration.name} should be number ${index + 1}`);
+});
+
+export const LATEST_MIGRATION = MIGRATIONS.length;

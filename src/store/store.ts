@@ -1,0 +1,48 @@
+// The Store on top of a Driver: each method is one function from an area module, run on
+// whichever driver the store holds — the root driver, or a transaction's handle.
+
+import * as agreements from './agreements.js';
+import * as audit from './audit.js';
+import * as batches from './batches.js';
+import type { Driver } from './driver.js';
+import * as lines from './lines.js';
+import { migrate, schemaVersion } from './migrate.js';
+import * as totals from './totals.js';
+import type { Store } from './types.js';
+
+export function createStore(db: Driver): Store {
+  return {
+    dialect: db.dialect,
+    location: db.location,
+
+    migrate: () => migrate(db),
+    schemaVersion: () => schemaVersion(db),
+    close: () => db.close(),
+    transaction: (fn) => db.transaction((tx) => fn(createStore(tx))),
+
+    listFunds: () => agreements.listFunds(db),
+    getAgreementVersion: (fundId, version) => agreements.getAgreementVersion(db, fundId, version),
+    listAgreementVersions: (fundId) => agreements.listAgreementVersions(db, fundId),
+    insertAgreementVersion: (record) => agreements.insertAgreementVersion(db, record),
+
+    findBatchBySha256: (fundId, ledgerId, sha256) => batches.findBatchBySha256(db, fundId, ledgerId, sha256),
+    getBatch: (id) => batches.getBatch(db, id),
+    listBatches: (fundId, ledgerId) => batches.listBatches(db, fundId, ledgerId),
+    insertBatch: (batch) => batches.insertBatch(db, batch),
+    completeBatch: (batchId, totals) => batches.completeBatch(db, batchId, totals),
+    insertBatchPeriods: (batchId, periods) => batches.insertBatchPeriods(db, batchId, periods),
+    supersede: (fundId, ledgerId, periods, byBatchId) => batches.supersede(db, fundId, ledgerId, periods, byBatchId),
+
+    insertLines: (batchId, stored) => lines.insertLines(db, batchId, stored),
+    findLiveLineIds: (fundId, ledgerId, lineIds) => lines.findLiveLineIds(db, fundId, ledgerId, lineIds),
+    iterateBatchLines: (batchId, chunkSize) => lines.iterateBatchLines(db, batchId, chunkSize),
+    updateLineMappings: (updates) => lines.updateLineMappings(db, updates),
+    getLines: (batchId, offset, limit) => lines.getLines(db, batchId, offset, limit),
+
+    replaceLineTotals: (batchId, rows) => totals.replaceLineTotals(db, batchId, rows),
+    liveTotals: (filter, groupBy) => totals.liveTotals(db, filter, groupBy),
+
+    appendAudit: (event) => audit.appendAudit(db, event),
+    listAudit: (filter) => audit.listAudit(db, filter),
+  };
+}
