@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Install the real parts the test suite uses, from Debian's packages. Safe to run again.
+#   postgresql: the server binaries (initdb, pg_ctl) for the throwaway cluster the store tests start.
+set -euo pipefail
+packages=(postgresql)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ "${#missing[@]}" -eq 0 ] && [ "${CI:-}" != "true" ]; then
+  echo "system packages present: ${packages[*]}"
+  exit 0
+fi
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+echo "installed: ${packages[*]}"
