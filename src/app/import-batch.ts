@@ -15,7 +15,7 @@ import { addPence, invariant, type Pence } from '../domain/money.js';
 import { formatPeriod, type PeriodKey, type YearStart } from '../domain/period.js';
 import { openExtract } from '../import/extract.js';
 import type { ExtractLine, ImportProblem } from '../import/types.js';
-import type { BatchRecord, LineTotal, StoredLine, Store } from '../store/types.js';
+import type { BatchRecord, LineStatus, StoredLine, Store } from '../store/types.js';
 import { agreementInForce, resolveFund } from './agreements.js';
 import { isoNow, type AppContext } from './context.js';
 import { TandemError, type Problem } from './errors.js';
@@ -118,10 +118,9 @@ export async function importBatch(ctx: AppContext, request: ImportRequest): Prom
     const periods = [...new Set([...writer.periods, ...(request.period ? [request.period] : [])])].sort((a, b) => a - b);
     await tx.insertBatchPeriods(batchId, periods);
     const superseded = ledger.mode === 'replace' ? await tx.supersede(fundId, ledger.id, periods, batchId) : [];
-    const totals = writer.totals.rows();
-    await tx.replaceLineTotals(batchId, totals);
+    await tx.appendLineTotals(batchId, writer.totals.take());
     await tx.completeBatch(batchId, { lineCount: writer.lineCount, controlTotalPence: writer.controlTotalPence });
-    const result = summarise(batchId, fundId, ledger.id, request.path, sha256, writer, periods, totals, superseded, started);
+    const result = summarise(batchId, fundId, ledger.id, request.path, sha256, writer, periods, superseded, started);
     await tx.appendAudit({
       fundId,
       actor: ctx.actor,
@@ -149,6 +148,11 @@ class BatchWriter {
   readonly problems: Problem[] = [];
   readonly periods = new Set<PeriodKey>();
   readonly totals = new LineTotalsAccumulator();
+  readonly byStatus: Record<LineStatus, { lines: number; amountPence: Pence }> = {
+    mapped: { lines: 0, amountPence: 0 },
+    out_of_scope: { lines: 0, amountPence: 0 },
+    unmapped: { lines: 0, amountPence: 0 },
+  };
   lineCount = 0;
   controlTotalPence: Pence = 0;
 
@@ -181,11 +185,15 @@ class BatchWriter {
         raw: JSON.stringify(line.raw),
       };
       this.periods.add(line.period);
-      this.totals.add(line.period, mapping.status, mapping.schemeId, codes, line.amountPence);
+      this.totals.add(line.period, mapping, codes, line.amountPence);
+      const sum = this.byStatus[mapping.status];
+      sum.lines += 1;
+      sum.amountPence = addPence(sum.amountPence, line.amountPence);
       this.controlTotalPence = addPence(this.controlTotalPence, line.amountPence);
     }
     this.lineCount += lines.length;
     await this.tx.insertLines(this.batchId, stored);
+    if (this.totals.full) await this.tx.appendLineTotals(this.batchId, this.totals.take());
   }
 
   /** In append mode a transaction id already held in a live batch is a duplicate (domain.md §5). */
@@ -214,14 +222,9 @@ function summarise(
   sha256: string,
   writer: BatchWriter,
   periods: PeriodKey[],
-  totals: Omit<LineTotal, 'batchId'>[],
   superseded: { batchId: number; period: PeriodKey }[],
   started: bigint,
 ): ImportResult {
-  const byStatus = (status: string) => {
-    const rows = totals.filter((t) => t.status === status);
-    return { lines: rows.reduce((a, t) => a + t.lineCount, 0), amountPence: rows.reduce((a, t) => addPence(a, t.amountPence), 0) };
-  };
   const result: ImportResult = {
     status: 'imported',
     batchId,
@@ -232,9 +235,9 @@ function summarise(
     lines: writer.lineCount,
     controlTotalPence: writer.controlTotalPence,
     periods: periods.map(formatPeriod),
-    mapped: byStatus('mapped'),
-    outOfScope: byStatus('out_of_scope'),
-    unmapped: byStatus('unmapped'),
+    mapped: writer.byStatus.mapped,
+    outOfScope: writer.byStatus.out_of_scope,
+    unmapped: writer.byStatus.unmapped,
     superseded: superseded.map((s) => ({ batchId: s.batchId, period: formatPeriod(s.period) })),
     seconds: elapsed(started),
   };

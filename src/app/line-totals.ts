@@ -1,26 +1,51 @@
 // Per-batch totals by (period, status, scheme, code combination): what status, the suspense
 // queue and the close read, so they aggregate a few thousand rows rather than every line.
 // Memory is bounded by the number of distinct combinations, not by the number of lines.
+// Keyed by nested maps (codes → period → mapping result) rather than one concatenated string:
+// this runs for every imported line, and building and hashing a fresh key string per line
+// was an eighth of the import's time.
 
+import type { MappingResult } from '../domain/mapping.js';
 import { addPence, type Pence } from '../domain/money.js';
 import type { PeriodKey } from '../domain/period.js';
-import type { LineStatus, LineTotal } from '../store/types.js';
+import type { LineTotal } from '../store/types.js';
+
+type Group = Omit<LineTotal, 'batchId'>;
+
+/** Groups held before the caller should flush them to the store as partial totals. */
+export const MAX_GROUPS_IN_MEMORY = 50_000;
 
 export class LineTotalsAccumulator {
-  private readonly groups = new Map<string, Omit<LineTotal, 'batchId'>>();
+  private byCodes = new Map<string, Map<PeriodKey, Map<string, Group>>>();
+  /** Distinct groups held now. */
+  size = 0;
 
-  add(period: PeriodKey, status: LineStatus, schemeId: string | null, codes: string, amountPence: Pence): void {
-    const key = `${period}\u0000${status}\u0000${schemeId ?? ''}\u0000${codes}`;
-    const group = this.groups.get(key);
+  add(period: PeriodKey, mapping: Pick<MappingResult, 'status' | 'schemeId'>, codes: string, amountPence: Pence): void {
+    let byPeriod = this.byCodes.get(codes);
+    if (!byPeriod) this.byCodes.set(codes, (byPeriod = new Map()));
+    let byTarget = byPeriod.get(period);
+    if (!byTarget) byPeriod.set(period, (byTarget = new Map()));
+    const target = mapping.schemeId ?? `\u0000${mapping.status}`;
+    const group = byTarget.get(target);
     if (group) {
       group.lineCount += 1;
       group.amountPence = addPence(group.amountPence, amountPence);
     } else {
-      this.groups.set(key, { period, status, schemeId, codes, lineCount: 1, amountPence });
+      byTarget.set(target, { period, status: mapping.status, schemeId: mapping.schemeId, codes, lineCount: 1, amountPence });
+      this.size += 1;
     }
   }
 
-  rows(): Omit<LineTotal, 'batchId'>[] {
-    return [...this.groups.values()];
+  get full(): boolean {
+    return this.size >= MAX_GROUPS_IN_MEMORY;
+  }
+
+  /** Hands over the groups held and starts empty. */
+  take(): Group[] {
+    const rows: Group[] = [];
+    for (const byPeriod of this.byCodes.values()) for (const byTarget of byPeriod.values()) for (const g of byTarget.values()) rows.push(g);
+    this.byCodes = new Map();
+    this.size = 0;
+    return rows;
   }
 }

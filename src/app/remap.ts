@@ -36,6 +36,8 @@ export async function remap(ctx: AppContext, options: { fundId?: string; ledgerI
           const columns = [...new Set(compiled.missing.map((m) => m.column))].join(', ');
           throw new TandemError('RULE_COLUMN_MISSING', `the rules of ledger ${ledger.id} use column(s) ${columns} that batch ${batch.id} (${batch.fileName}) does not have; nothing was remapped`);
         }
+        // Totals are rebuilt from scratch, flushed in parts when there are very many groups.
+        await tx.replaceLineTotals(batch.id, []);
         const totals = new LineTotalsAccumulator();
         for await (const lines of tx.iterateBatchLines(batch.id, CHUNK)) {
           const updates: LineMappingUpdate[] = [];
@@ -47,12 +49,13 @@ export async function remap(ctx: AppContext, options: { fundId?: string; ledgerI
             if (m.status !== line.status || m.schemeId !== line.schemeId || m.ruleIndex !== line.ruleIndex) {
               updates.push({ batchId: batch.id, lineNo: line.lineNo, status: m.status, schemeId: m.schemeId, ruleIndex: m.ruleIndex });
             }
-            totals.add(line.period, m.status, m.schemeId, line.codes, line.amountPence);
+            totals.add(line.period, m, line.codes, line.amountPence);
           }
           summary.changed += updates.length;
           if (updates.length > 0) await tx.updateLineMappings(updates);
+          if (totals.full) await tx.appendLineTotals(batch.id, totals.take());
         }
-        await tx.replaceLineTotals(batch.id, totals.rows());
+        await tx.appendLineTotals(batch.id, totals.take());
       }
       result.ledgers.push(summary);
     }

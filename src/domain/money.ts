@@ -24,7 +24,8 @@ export function isPence(value: unknown): value is Pence {
 }
 
 export function assertPence(value: unknown, what = 'amount'): asserts value is Pence {
-  invariant(isPence(value), `${what} must be a safe integer number of pence, got ${String(value)}`);
+  // The message is built only on failure: this runs for every imported line.
+  if (!isPence(value)) throw new InvariantError(`${what} must be a safe integer number of pence, got ${String(value)}`);
 }
 
 export function addPence(a: Pence, b: Pence): Pence {

@@ -40,6 +40,7 @@ export function createStore(db: Driver): Store {
     getLines: (batchId, offset, limit) => lines.getLines(db, batchId, offset, limit),
 
     replaceLineTotals: (batchId, rows) => totals.replaceLineTotals(db, batchId, rows),
+    appendLineTotals: (batchId, rows) => totals.appendLineTotals(db, batchId, rows),
     liveTotals: (filter, groupBy) => totals.liveTotals(db, filter, groupBy),
 
     appendAudit: (event) => audit.appendAudit(db, event),

@@ -34,6 +34,15 @@ function totalRows(batchId: number): BulkInsert<Omit<LineTotal, 'batchId'>> {
   };
 }
 
+/**
+ * Adds totals rows without removing any: a batch's totals may be written in several partial
+ * flushes (readers always SUM over a batch's rows), which keeps an import's memory bounded
+ * when a file has very many code combinations.
+ */
+export async function appendLineTotals(db: Driver, batchId: number, totals: Omit<LineTotal, 'batchId'>[]): Promise<void> {
+  if (totals.length > 0) await db.bulkInsert(totalRows(batchId), totals);
+}
+
 export function replaceLineTotals(db: Driver, batchId: number, totals: Omit<LineTotal, 'batchId'>[]): Promise<void> {
   return db.transaction(async (tx) => {
     await tx.run('DELETE FROM line_totals WHERE batch_id = ?', [batchId]);

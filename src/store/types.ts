@@ -173,6 +173,8 @@ export interface Store {
   /** Of the given line ids, those already present in live batch-periods of the ledger. */
   findLiveLineIds(fundId: string, ledgerId: string, lineIds: string[]): Promise<string[]>;
   replaceLineTotals(batchId: number, totals: Omit<LineTotal, 'batchId'>[]): Promise<void>;
+  /** Adds partial totals rows for a batch (several rows for one group are summed by every reader). */
+  appendLineTotals(batchId: number, totals: Omit<LineTotal, 'batchId'>[]): Promise<void>;
   liveTotals(filter: LiveTotalsFilter, groupBy: ('ledger' | 'period' | 'status' | 'scheme' | 'codes')[]): Promise<LiveTotalRow[]>;
   /** Every line of one batch (superseded periods included), in lineNo order, chunk by chunk (keyset paging). */
   iterateBatchLines(batchId: number, chunkSize: number): AsyncIterable<RemapLine[]>;
