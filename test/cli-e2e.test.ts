@@ -1,0 +1,120 @@
+// The built `tandem` CLI as a user runs it, in child processes on a fresh SQLite file: the
+// example fund end to end with totals checked against examples/sheffield/EXPECTED.md (computed
+// by hand and by an independent script), exit statuses, --json, and bad input writing nothing.
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+
+const CLI = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
+
+let dir: string;
+let db: string;
+
+function tandem(...args: string[]) {
+  const run = spawnSync(process.execPath, [CLI, ...args, '--db', db], { encoding: 'utf8', cwd: dir, env: { ...process.env, TANDEM_USER: 'e2e' } });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr, json: () => JSON.parse(run.stdout) as Record<string, unknown> };
+}
+
+/** Per-file line counts and totals from EXPECTED.md's per-ledger tables. */
+function expectedFiles(): Map<string, { lines: number; totalPence: number }> {
+  const doc = readFileSync('examples/sheffield/EXPECTED.md', 'utf8');
+  const rows = [...doc.matchAll(/^\| `([^`]+)` \| [^|]+ \| (\d+) \| (-?\d+) \|/gm)];
+  return new Map(rows.map((m) => [m[1]!, { lines: Number(m[2]), totalPence: Number(m[3]) }]));
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tandem-e2e-'));
+  db = join(dir, 'tandem.db');
+});
+
+describe('tandem CLI', () => {
+  it('runs the example fund end to end with the hand-checked totals, and a second run changes nothing', () => {
+    const first = tandem('demo', '--json');
+    expect(first.status, first.stderr).toBe(0);
+    const out = first.json() as { imports: { file: string; lines: number; controlTotalPence: number; status: string }[]; status: { schemes: { id: string; ytdActualTotalPence: number }[]; agreementVersion: number } };
+    const expected = expectedFiles();
+    expect(expected.size).toBe(6);
+    for (const imp of out.imports) {
+      const key = imp.file.split('ledgers/')[1]!;
+      expect(imp, key).toMatchObject({ status: 'imported', lines: expected.get(key)!.lines, controlTotalPence: expected.get(key)!.totalPence });
+    }
+    const ytd = Object.fromEntries(out.status.schemes.map((s) => [s.id, s.ytdActualTotalPence]));
+    expect(ytd).toEqual({ pkw: 401109599, ils: 263102500, asr: 1294623925, lths: 2737156675, nel: 2247778000 });
+
+    const second = tandem('demo', '--json');
+    expect(second.status).toBe(0);
+    const again = second.json() as { agreement: { created: boolean }; imports: { status: string }[] };
+    expect(again.agreement.created).toBe(false);
+    expect(again.imports.every((i) => i.status === 'already-imported')).toBe(true);
+
+    const history = tandem('agreement', 'history', '--json');
+    expect((history.json() as unknown as unknown[]).length).toBe(1);
+    const unmapped = tandem('unmapped', '--ledger', 'sccg', '--json').json() as unknown as { lines: number; amountPence: number }[];
+    expect(unmapped.reduce((a, g) => a + g.lines, 0)).toBe(5);
+    expect(unmapped.reduce((a, g) => a + g.amountPence, 0)).toBe(16500000 + 2345000 - 2345000 + 17250000 + 18125000);
+    const status = tandem('status', '--period', '2025-26 M01', '--json').json() as { period: string; unmapped: { lines: number } };
+    expect(status).toMatchObject({ period: '2025-26 M01', unmapped: { lines: 4 } });
+  });
+
+  it('prints every bad line of a rejected extract, exits 1, and writes nothing', () => {
+    expect(tandem('agreement', 'load', join(process.cwd(), 'examples/sheffield/agreement.yaml')).status).toBe(0);
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(
+      bad,
+      Buffer.from(
+        ['Title', 'Cost Centre,Subjective,Cost Centre Name,Description,Transaction Date,Amount', 'C4101,5001,x,y,15/04/2025,"12,34.5"', 'C4101,5001,x,y,31/02/2025,1.00', 'C4101,5001,x,y,15/04/2025,2.00', 'total'].join('\r\n'),
+        'latin1',
+      ),
+    );
+    const human = tandem('import', '--ledger', 'scc', bad);
+    expect(human.status).toBe(1);
+    expect(human.stderr).toContain('nothing was imported');
+    expect(human.stderr).toMatch(/bad\.csv, line 3, column "Amount": .*\[AMOUNT_INVALID\]/);
+    expect(human.stderr).toMatch(/bad\.csv, line 4, column "Transaction Date": .*\[DATE_INVALID\]/);
+    const json = tandem('import', '--ledger', 'scc', bad, '--json');
+    expect(json.status).toBe(1);
+    const error = (json.json() as { error: { code: string; problems: { code: string; line: number }[] } }).error;
+    expect(error.code).toBe('IMPORT_REJECTED');
+    expect(error.problems.map((p) => [p.code, p.line])).toEqual([
+      ['AMOUNT_INVALID', 3],
+      ['DATE_INVALID', 4],
+    ]);
+    const status = tandem('status', '--json').json() as { ledgers: { lines: number }[] };
+    expect(status.ledgers.every((l) => l.lines === 0)).toBe(true);
+  });
+
+  it('names the line and column of a YAML syntax error and stores no version', () => {
+    const broken = join(dir, 'broken.yaml');
+    writeFileSync(broken, 'fund:\n  id: x\n  name: [unclosed\nyears: ["2025-26"]\n');
+    const run = tandem('agreement', 'load', broken, '--json');
+    expect(run.status).toBe(1);
+    const error = (run.json() as { error: { code: string; problems: { line: number | null; column: number | null }[] } }).error;
+    expect(error.code).toBe('AGREEMENT_INVALID');
+    expect(error.problems[0]!.line).toBeGreaterThanOrEqual(3);
+    expect(error.problems[0]!.column).not.toBeNull();
+    const history = tandem('agreement', 'history', '--json');
+    expect(history.status).toBe(1);
+    expect((history.json() as { error: { code: string } }).error.code).toBe('NO_AGREEMENT');
+  });
+
+  it('refuses an unknown ledger and a malformed period with non-zero exits', () => {
+    tandem('agreement', 'load', join(process.cwd(), 'examples/sheffield/agreement.yaml'));
+    const unknown = tandem('import', '--ledger', 'nope', join(process.cwd(), 'examples/sheffield/ledgers/scc/2025-26-M01.csv'), '--json');
+    expect(unknown.status).toBe(1);
+    expect((unknown.json() as { error: { code: string } }).error.code).toBe('LEDGER_UNKNOWN');
+    const period = tandem('status', '--period', '2025-26 M13');
+    expect(period.status).toBe(2);
+    expect(period.stderr).toContain('is not a period');
+  });
+
+  it('has --help for every command', () => {
+    for (const args of [[], ['init'], ['agreement', 'load'], ['agreement', 'history'], ['agreement', 'diff'], ['import'], ['unmapped'], ['remap'], ['status'], ['demo']]) {
+      const run = spawnSync(process.execPath, [CLI, ...args, '--help'], { encoding: 'utf8' });
+      expect(run.status, args.join(' ')).toBe(0);
+      expect(run.stdout).toMatch(/Usage: tandem/);
+    }
+  });
+});
