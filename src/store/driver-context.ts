@@ -43,22 +43,9 @@ export function createDriver(parts: DriverParts): Driver {
   return new ContextDriver(parts);
 }
 
-class ContextDriver implements Driver {
-  private readonly context = new AsyncLocalStorage<OpenTransaction>();
-
-  constructor(private readonly parts: DriverParts) {}
-
-  get dialect(): Dialect {
-    return this.parts.dialect;
-  }
-
-  get location(): string {
-    return this.parts.location;
-  }
-
-  get inTransaction(): boolean {
-    return this.current() !== undefined;
-  }
+/** The statement methods both handles share: each runs on whatever executor is current. */
+abstract class ExecutorDriver {
+  protected abstract executor(): Executor;
 
   all(sql: string, params: readonly SqlValue[] = []): Promise<SqlRow[]> {
     return this.executor().all(sql, params);
@@ -74,6 +61,26 @@ class ContextDriver implements Driver {
 
   exec(sql: string): Promise<void> {
     return this.executor().exec(sql);
+  }
+}
+
+class ContextDriver extends ExecutorDriver implements Driver {
+  private readonly context = new AsyncLocalStorage<OpenTransaction>();
+
+  constructor(private readonly parts: DriverParts) {
+    super();
+  }
+
+  get dialect(): Dialect {
+    return this.parts.dialect;
+  }
+
+  get location(): string {
+    return this.parts.location;
+  }
+
+  get inTransaction(): boolean {
+    return this.current() !== undefined;
   }
 
   lockInTransaction(key: string): Promise<void> {
@@ -115,7 +122,7 @@ class ContextDriver implements Driver {
     return tx?.open ? tx : undefined;
   }
 
-  private executor(): Executor {
+  protected executor(): Executor {
     return this.current()?.session.executor ?? this.parts.outside;
   }
 }
@@ -129,12 +136,14 @@ async function rollbackAfter(session: Session, error: unknown): Promise<void> {
 }
 
 /** The `tx` a transaction callback receives: bound to that transaction and nothing else. */
-class TransactionHandle implements Driver {
+class TransactionHandle extends ExecutorDriver implements Driver {
   constructor(
     private readonly parts: DriverParts,
     private readonly tx: OpenTransaction,
     private readonly context: AsyncLocalStorage<OpenTransaction>,
-  ) {}
+  ) {
+    super();
+  }
 
   get dialect(): Dialect {
     return this.parts.dialect;
@@ -146,22 +155,6 @@ class TransactionHandle implements Driver {
 
   get inTransaction(): boolean {
     return this.tx.open;
-  }
-
-  all(sql: string, params: readonly SqlValue[] = []): Promise<SqlRow[]> {
-    return this.executor().all(sql, params);
-  }
-
-  async get(sql: string, params: readonly SqlValue[] = []): Promise<SqlRow | undefined> {
-    return (await this.executor().all(sql, params))[0];
-  }
-
-  run(sql: string, params: readonly SqlValue[] = []): Promise<number> {
-    return this.executor().run(sql, params);
-  }
-
-  exec(sql: string): Promise<void> {
-    return this.executor().exec(sql);
   }
 
   lockInTransaction(key: string): Promise<void> {
@@ -185,7 +178,7 @@ class TransactionHandle implements Driver {
     return Promise.reject(new Error('close the store itself, not a transaction handle'));
   }
 
-  private executor(): Executor {
+  protected executor(): Executor {
     invariant(this.tx.open, 'a transaction handle was used after its transaction ended');
     return this.tx.session.executor;
   }

@@ -83,14 +83,8 @@ export interface LiveTotalsFilter {
  * holds a placeholder, not a value: ledgerId '', period 0, status '' (outside LineStatus),
  * schemeId null, codes ''. Rows are sorted by the grouped dimensions, unmapped schemes last.
  */
-export interface LiveTotalRow {
+export interface LiveTotalRow extends Omit<LineTotal, 'batchId'> {
   ledgerId: string;
-  period: PeriodKey;
-  status: LineStatus;
-  schemeId: string | null;
-  codes: string;
-  lineCount: number;
-  amountPence: Pence;
 }
 
 export interface AuditEventInput {
