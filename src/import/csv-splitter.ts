@@ -7,6 +7,7 @@
 
 import Papa from 'papaparse';
 import type { ParseError } from 'papaparse';
+import { invariant } from '../domain/money.js';
 import type { RecordBatch, SourceFailure, SourceItem } from './record-source.js';
 import { groupDigits } from './problems.js';
 
@@ -38,6 +39,8 @@ export class CsvSplitter {
     private readonly delimiter: string,
     skipTop: number,
   ) {
+    // papaparse would quietly fall back to a comma; a bad delimiter is a settings bug
+    invariant(delimiter !== '' && !Papa.BAD_DELIMITERS.includes(delimiter), `the CSV delimiter ${JSON.stringify(delimiter)} cannot be used`);
     this.skipLeft = skipTop;
   }
 

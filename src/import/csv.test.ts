@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { periodKey } from '../domain/period.js';
 import { FIXTURES, fileSettings, readAll, readCsv, readOptions, tempFile } from '../../test/fixtures/import/helpers.js';
@@ -170,7 +169,7 @@ describe('CSV whole-file problems', () => {
       return opened.ok ? null : opened.problems.map((p) => [p.code, p.reason]);
     };
     expect(await problem('/no/such/file.csv')).toEqual([['FILE_NOT_FOUND', 'there is no such file']]);
-    expect(await problem(mkdtempSync(join(tmpdir(), 'tandem-dir-')))).toEqual([['FILE_NOT_FOUND', 'this is a folder or device, not a file']]);
+    expect(await problem(dirname(tempFile('in-a-folder.csv', '')))).toEqual([['FILE_NOT_FOUND', 'this is a folder or device, not a file']]);
     expect(await problem(tempFile('empty.csv', ''))).toEqual([['FILE_EMPTY', 'the file is empty']]);
     expect(await problem(tempFile('blank.csv', '\n \r\n\n'))).toEqual([['FILE_EMPTY', 'the file has no header row: there is nothing in it']]);
     expect(await problem(tempFile('header.csv', `${HEADER.join(',')}\r\n\r\n`))).toEqual([

@@ -24,9 +24,13 @@ export async function* extractChunks(input: ChunkInput): AsyncGenerator<ExtractC
   const { parser, log, bytes } = input;
   const held = new HoldBack(input.skipBottom);
   let lines: ExtractLine[] = [];
+  // records looked at since the last chunk: a file of bad lines still yields chunks as it goes,
+  // so problems and progress reach the consumer before the end
+  let looked = 0;
   const chunk = (problems: ImportProblem[] = log.takePending()): ExtractChunk => {
     const done: ExtractChunk = { lines, problems, bytesRead: bytes.position };
     lines = [];
+    looked = 0;
     return done;
   };
   let failure: SourceFailure | null = null;
@@ -42,7 +46,7 @@ export async function* extractChunks(input: ChunkInput): AsyncGenerator<ExtractC
         if (isBlankRecord(fields) || !held.push(fields, lineNos[i]!)) continue;
         const line = parser.parse(held.releasedFields, held.releasedLineNo);
         if (line !== null) lines.push(line);
-        if (lines.length >= input.chunkLines) yield chunk();
+        if (++looked >= input.chunkLines) yield chunk();
       }
     }
   } finally {

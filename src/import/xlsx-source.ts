@@ -16,7 +16,7 @@ import { ZipArchive, ZipError } from './zip-archive.js';
 const ROWS_PER_BATCH = 1000;
 
 export async function* xlsxRecords(bytes: FileBytes, settings: FileSettings): RecordSource {
-  let rows: AsyncIterable<Row>;
+  let sheetRows: { rows: AsyncIterable<Row>; close(): void };
   try {
     const workbook = await XlsxWorkbook.open(await ZipArchive.open(bytes.path, bytes.size));
     const sheet = workbook.findSheet(settings.sheet);
@@ -24,15 +24,17 @@ export async function* xlsxRecords(bytes: FileBytes, settings: FileSettings): Re
       yield unreadable(missingSheetReason(settings.sheet, workbook.sheetNames()));
       return;
     }
-    rows = await workbook.rows(sheet, (position) => bytes.reached(position));
+    sheetRows = await workbook.rows(sheet, (position) => bytes.reached(position));
   } catch (error) {
     yield unreadable(reasonOf(error));
     return;
   }
   try {
-    yield* sheetRecords(rows, settings);
+    yield* sheetRecords(sheetRows.rows, settings);
   } catch (error) {
     yield unreadable(reasonOf(error));
+  } finally {
+    sheetRows.close();
   }
 }
 

@@ -51,12 +51,21 @@ export class XlsxWorkbook {
     const workbook = part(WORKBOOK);
     const rels = part(WORKBOOK_RELS);
     if (workbook === undefined || rels === undefined) throw new ZipError('the file is a zip archive but not an XLSX workbook (it has no workbook part)');
-    await reader._parseRels(await text(archive, rels));
-    await reader._parseWorkbook(await text(archive, workbook));
-    const styles = part(STYLES);
-    if (styles !== undefined) await reader._parseStyles(await text(archive, styles));
-    const sharedStrings = part(SHARED_STRINGS);
-    if (sharedStrings !== undefined) for await (const item of reader._parseSharedStrings(await text(archive, sharedStrings))) void item;
+    const parse = async (entry: ZipEntry | undefined, parser: (stream: Readable) => Promise<void>): Promise<void> => {
+      if (entry === undefined) return;
+      const stream = await text(archive, entry);
+      try {
+        await parser(stream);
+      } finally {
+        stream.destroy(); // already ended, unless the parser gave up part way
+      }
+    };
+    await parse(rels, (stream) => reader._parseRels(stream));
+    await parse(workbook, (stream) => reader._parseWorkbook(stream));
+    await parse(part(STYLES), (stream) => reader._parseStyles(stream));
+    await parse(part(SHARED_STRINGS), async (stream) => {
+      for await (const item of reader._parseSharedStrings(stream)) void item; // 'cache' mode: fills reader.sharedStrings
+    });
     return new XlsxWorkbook(archive, reader);
   }
 
@@ -76,12 +85,15 @@ export class XlsxWorkbook {
     return { name: sheet.name ?? '', entry };
   }
 
-  /** The sheet's rows, streamed; `onRead` follows the position reached in the file. */
-  async rows(sheet: SheetPart, onRead: (position: number) => void): Promise<AsyncIterable<Row>> {
+  /**
+   * The sheet's rows, streamed; `onRead` follows the position reached in the file. `close`
+   * releases the file if the rows are not read to the end.
+   */
+  async rows(sheet: SheetPart, onRead: (position: number) => void): Promise<{ rows: AsyncIterable<Row>; close(): void }> {
     const stream = await text(this.archive, sheet.entry, onRead);
     const reading = this.reader._parseWorksheet(stream as AsyncIterable<string>, sheet.name).next();
     if (reading.done) throw new Error('exceljs did not open the worksheet');
-    return reading.value.value;
+    return { rows: reading.value.value, close: () => stream.destroy() };
   }
 }
 
