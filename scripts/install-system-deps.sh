@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install the real parts the test suite uses, from Debian's packages. Safe to run again.
 #   postgresql: the server binaries (initdb, pg_ctl) for the throwaway cluster the store tests start.
+#   sqlite3: the command-line shell tests use to look at a database file behind Tandem's back.
 set -euo pipefail
-packages=(postgresql)
+packages=(postgresql sqlite3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

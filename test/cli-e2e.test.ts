@@ -110,6 +110,18 @@ describe('tandem CLI', () => {
     expect(period.stderr).toContain('is not a period');
   });
 
+  it('creates the database with init, audits the migration, and is a no-op the second time', () => {
+    const first = tandem('init', '--json');
+    expect(first.status, first.stderr).toBe(0);
+    const r = first.json() as { dialect: string; applied: number[]; schemaVersion: number };
+    expect(r.dialect).toBe('sqlite');
+    expect(r.applied.length).toBeGreaterThan(0);
+    expect(r.schemaVersion).toBe(r.applied[r.applied.length - 1]);
+    expect((tandem('init', '--json').json() as { applied: number[] }).applied).toEqual([]);
+    const audit = spawnSync('sqlite3', [db, "SELECT actor || ' ' || action FROM audit_events"], { encoding: 'utf8' });
+    expect(audit.stdout.trim()).toBe('e2e store.migrate');
+  });
+
   it('has --help for every command', () => {
     for (const args of [[], ['init'], ['agreement', 'load'], ['agreement', 'history'], ['agreement', 'diff'], ['import'], ['unmapped'], ['remap'], ['status'], ['demo']]) {
       const run = spawnSync(process.execPath, [CLI, ...args, '--help'], { encoding: 'utf8' });

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
+import { initStore } from '../../app/init.js';
 import { openStore } from '../../store/open.js';
-import { action, dbLocation, printJson, withCommonOptions, type CommonOptions } from '../common.js';
+import { action, actor, dbLocation, printJson, withCommonOptions, type CommonOptions } from '../common.js';
 
 export function initCommand(): Command {
   return withCommonOptions(new Command('init'), { fund: false })
@@ -9,10 +10,9 @@ export function initCommand(): Command {
       action(async (options: CommonOptions) => {
         const store = await openStore(dbLocation(options), { migrate: false });
         try {
-          const applied = await store.migrate();
-          const version = await store.schemaVersion();
-          if (options.json) printJson({ database: store.location, dialect: store.dialect, applied, schemaVersion: version });
-          else console.log(`${store.location} (${store.dialect}): schema version ${version}${applied.length ? `, applied migration(s) ${applied.join(', ')}` : ', up to date'}`);
+          const r = await initStore({ store, actor: actor(options), now: () => new Date() });
+          if (options.json) printJson(r);
+          else console.log(`${r.database} (${r.dialect}): schema version ${r.schemaVersion}${r.applied.length ? `, applied migration(s) ${r.applied.join(', ')}` : ', up to date'}`);
         } finally {
           await store.close();
         }
