@@ -45,7 +45,17 @@ export function createDriver(parts: DriverParts): Driver {
 
 /** The statement methods both handles share: each runs on whatever executor is current. */
 abstract class ExecutorDriver {
+  constructor(protected readonly parts: DriverParts) {}
+
   protected abstract executor(): Executor;
+
+  get dialect(): Dialect {
+    return this.parts.dialect;
+  }
+
+  get location(): string {
+    return this.parts.location;
+  }
 
   all(sql: string, params: readonly SqlValue[] = []): Promise<SqlRow[]> {
     return this.executor().all(sql, params);
@@ -67,16 +77,8 @@ abstract class ExecutorDriver {
 class ContextDriver extends ExecutorDriver implements Driver {
   private readonly context = new AsyncLocalStorage<OpenTransaction>();
 
-  constructor(private readonly parts: DriverParts) {
-    super();
-  }
-
-  get dialect(): Dialect {
-    return this.parts.dialect;
-  }
-
-  get location(): string {
-    return this.parts.location;
+  constructor(parts: DriverParts) {
+    super(parts);
   }
 
   get inTransaction(): boolean {
@@ -138,19 +140,11 @@ async function rollbackAfter(session: Session, error: unknown): Promise<void> {
 /** The `tx` a transaction callback receives: bound to that transaction and nothing else. */
 class TransactionHandle extends ExecutorDriver implements Driver {
   constructor(
-    private readonly parts: DriverParts,
+    parts: DriverParts,
     private readonly tx: OpenTransaction,
     private readonly context: AsyncLocalStorage<OpenTransaction>,
   ) {
-    super();
-  }
-
-  get dialect(): Dialect {
-    return this.parts.dialect;
-  }
-
-  get location(): string {
-    return this.parts.location;
+    super(parts);
   }
 
   get inTransaction(): boolean {
