@@ -36,10 +36,11 @@ export class RiskShareError extends Error {
   }
 }
 
+/** 12.5 → 1250, read from the number's decimal text so no binary fraction is ever rounded. */
 function basisPoints(percent: number): number {
-  const bp = Math.round(percent * 100);
-  invariant(Math.abs(bp - percent * 100) < 1e-6 && bp >= 0, `percentage ${percent} must be non-negative with at most two decimals`);
-  return bp;
+  const m = /^(\d+)(?:\.(\d{1,2}))?$/.exec(String(percent));
+  invariant(m !== null, `percentage ${percent} must be non-negative with at most two decimals`);
+  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
 }
 
 function shareSimple(amount: Pence, rule: SimpleShareRule, input: ShareInput): Pence[] {
