@@ -5,6 +5,7 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { AppContext } from '../app/context.js';
 import { TandemError, type Problem } from '../app/errors.js';
+import { parsePeriodArg, parseYear, type PeriodKey, type YearStart } from '../domain/period.js';
 import { openStore } from '../store/open.js';
 
 export interface CommonOptions {
@@ -45,6 +46,22 @@ export async function withContext<T>(options: CommonOptions, fn: (ctx: AppContex
   } finally {
     await store.close();
   }
+}
+
+/** `--period` as typed (`2025-26 M03` or `2025-06`), or a usage error (exit 2). */
+export function periodOption(text: string | undefined): PeriodKey | undefined {
+  if (text === undefined) return undefined;
+  const period = parsePeriodArg(text);
+  if (period === undefined) throw new TandemError('USAGE', `--period "${text}" is not a period (try "2025-26 M03" or 2025-06)`, [], 2);
+  return period;
+}
+
+/** `--year` as typed (`2025-26`), or a usage error (exit 2). */
+export function yearOption(text: string | undefined): YearStart | undefined {
+  if (text === undefined) return undefined;
+  const year = parseYear(text);
+  if (year === undefined) throw new TandemError('USAGE', `--year "${text}" is not a financial year (try 2025-26)`, [], 2);
+  return year;
 }
 
 export function printJson(value: unknown): void {

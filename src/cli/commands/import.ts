@@ -1,9 +1,7 @@
 import { Command } from 'commander';
-import { TandemError } from '../../app/errors.js';
 import { importBatch, type ImportResult } from '../../app/import-batch.js';
 import { formatPounds } from '../../domain/money.js';
-import { parsePeriodArg, parseYear } from '../../domain/period.js';
-import { action, printJson, withCommonOptions, withContext, type CommonOptions } from '../common.js';
+import { action, periodOption, printJson, withCommonOptions, withContext, yearOption, type CommonOptions } from '../common.js';
 import { progressBar } from '../progress.js';
 
 interface ImportOptions extends CommonOptions {
@@ -21,10 +19,8 @@ export function importCommand(): Command {
     .option('--year <year>', 'the financial year of bare period numbers, e.g. 2025-26')
     .action(
       action(async (file: string, options: ImportOptions) => {
-        const period = options.period === undefined ? undefined : parsePeriodArg(options.period);
-        if (options.period !== undefined && period === undefined) throw new TandemError('USAGE', `--period "${options.period}" is not a period (try "2025-26 M03" or 2025-06)`, [], 2);
-        const year = options.year === undefined ? undefined : parseYear(options.year);
-        if (options.year !== undefined && year === undefined) throw new TandemError('USAGE', `--year "${options.year}" is not a financial year (try 2025-26)`, [], 2);
+        const period = periodOption(options.period);
+        const year = yearOption(options.year);
         const bar = progressBar(`importing ${file}`, !options.json);
         let result: ImportResult;
         try {

@@ -1,9 +1,7 @@
 import { Command } from 'commander';
-import { TandemError } from '../../app/errors.js';
 import { fundStatus, type FundStatus } from '../../app/status.js';
 import { formatPounds } from '../../domain/money.js';
-import { parsePeriodArg } from '../../domain/period.js';
-import { action, printJson, withCommonOptions, withContext, type CommonOptions } from '../common.js';
+import { action, periodOption, printJson, withCommonOptions, withContext, type CommonOptions } from '../common.js';
 import { table } from '../table.js';
 
 export function statusCommand(): Command {
@@ -12,8 +10,7 @@ export function statusCommand(): Command {
     .option('--period <period>', 'year to date up to this period (default: the latest period with data)')
     .action(
       action(async (options: CommonOptions & { period?: string }) => {
-        const period = options.period === undefined ? undefined : parsePeriodArg(options.period);
-        if (options.period !== undefined && period === undefined) throw new TandemError('USAGE', `--period "${options.period}" is not a period (try "2025-26 M03")`, [], 2);
+        const period = periodOption(options.period);
         const status = await withContext(options, (ctx) => fundStatus(ctx, { fundId: options.fund, period }));
         if (options.json) printJson(status);
         else console.log(describeStatus(status));
