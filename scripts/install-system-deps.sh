@@ -2,8 +2,9 @@
 # Install the real parts the test suite uses, from Debian's packages. Safe to run again.
 #   postgresql: the server binaries (initdb, pg_ctl) for the throwaway cluster the store tests start.
 #   sqlite3: the command-line shell tests use to look at a database file behind Tandem's back.
+#   ledger, hledger: the close test reads the exported journals with both and compares balances.
 set -euo pipefail
-packages=(postgresql sqlite3)
+packages=(postgresql sqlite3 ledger hledger)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

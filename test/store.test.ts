@@ -4,6 +4,7 @@
 
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { LATEST_MIGRATION } from '../src/store/migrations/index.js';
 import { openStore } from '../src/store/open.js';
 import { FUND, M01, M02, M03, M04, agreementVersion, importBatch, linesOf, newBatch, seedFund, storedLine } from './support/fixtures.js';
 import { rawExec } from './support/raw-sql.js';
@@ -12,9 +13,9 @@ import { createTestDatabase, describeEachStore, storeFactories } from './support
 describeEachStore('migrations', (current) => {
   it('brings a new database to the latest version, and a second run does nothing', async () => {
     const { store } = current();
-    expect(await store.schemaVersion()).toBe(1);
+    expect(await store.schemaVersion()).toBe(LATEST_MIGRATION);
     expect(await store.migrate()).toEqual([]);
-    expect(await store.schemaVersion()).toBe(1);
+    expect(await store.schemaVersion()).toBe(LATEST_MIGRATION);
   });
 
   it('reopening a migrated database applies nothing and keeps the data', async () => {
@@ -23,7 +24,7 @@ describeEachStore('migrations', (current) => {
     await store.close();
     const again = await openStore(location);
     try {
-      expect(await again.schemaVersion()).toBe(1);
+      expect(await again.schemaVersion()).toBe(LATEST_MIGRATION);
       expect(await again.listFunds()).toEqual([{ id: FUND, name: 'Sheffield Better Care Fund', latestVersion: 1 }]);
     } finally {
       await again.close();
@@ -34,7 +35,7 @@ describeEachStore('migrations', (current) => {
     const target = current();
     await target.store.close();
     await rawExec(target, `INSERT INTO schema_migrations (number, name, applied_at) VALUES (99, 'future', 'x')`);
-    await expect(openStore(target.location)).rejects.toThrow(/schema is at version 99, newer than this Tandem knows \(1\)/);
+    await expect(openStore(target.location)).rejects.toThrow(/schema is at version 99, newer than this Tandem knows \(2\)/);
     await expect(openStore(target.location, { migrate: false })).rejects.toThrow(/version 99/);
   });
 });
@@ -45,8 +46,9 @@ describe('opening without migrating', () => {
       const { store, dispose } = await factory.create({ migrate: false });
       try {
         expect(await store.schemaVersion()).toBe(0);
-        expect(await store.migrate()).toEqual([1]);
-        expect(await store.schemaVersion()).toBe(1);
+        expect(await store.migrate()).toEqual([1, 2]);
+        expect(LATEST_MIGRATION).toBe(2);
+        expect(await store.schemaVersion()).toBe(LATEST_MIGRATION);
       } finally {
         await dispose();
       }

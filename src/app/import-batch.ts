@@ -20,6 +20,7 @@ import { agreementInForce, resolveFund } from './agreements.js';
 import { isoNow, type AppContext } from './context.js';
 import { TandemError, type Problem } from './errors.js';
 import { LineTotalsAccumulator } from './line-totals.js';
+import { assertPeriodsOpen } from './periods.js';
 
 export interface ImportRequest {
   fundId?: string;
@@ -90,6 +91,7 @@ export async function importBatch(ctx: AppContext, request: ImportRequest): Prom
   }
 
   return ctx.store.transaction(async (tx) => {
+    await tx.lockFund(fundId);
     const batchId = await tx.insertBatch({
       fundId,
       ledgerId: ledger.id,
@@ -116,6 +118,7 @@ export async function importBatch(ctx: AppContext, request: ImportRequest): Prom
     invariant(writer.lineCount > 0, 'a batch with no lines must have been rejected by the reader');
 
     const periods = [...new Set([...writer.periods, ...(request.period ? [request.period] : [])])].sort((a, b) => a - b);
+    await assertPeriodsOpen(tx, fundId, periods, `ledger ${ledger.id}'s extract ${request.path}`, request.path);
     await tx.insertBatchPeriods(batchId, periods);
     const superseded = ledger.mode === 'replace' ? await tx.supersede(fundId, ledger.id, periods, batchId) : [];
     await tx.appendLineTotals(batchId, writer.totals.take());

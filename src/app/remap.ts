@@ -8,6 +8,7 @@ import type { LineMappingUpdate } from '../store/types.js';
 import { agreementInForce, resolveFund } from './agreements.js';
 import { isoNow, type AppContext } from './context.js';
 import { TandemError } from './errors.js';
+import { assertPeriodsOpen, lockedPeriods } from './periods.js';
 import { LineTotalsAccumulator } from './line-totals.js';
 
 export interface RemapResult {
@@ -25,6 +26,8 @@ export async function remap(ctx: AppContext, options: { fundId?: string; ledgerI
   if (ledgers.length === 0) throw new TandemError('LEDGER_UNKNOWN', `ledger "${options.ledgerId}" is not in the agreement of fund ${fundId}`);
 
   return ctx.store.transaction(async (tx) => {
+    await tx.lockFund(fundId);
+    const locked = new Set(await lockedPeriods(tx, fundId));
     const result: RemapResult = { fundId, agreementVersion: record.version, ledgers: [] };
     for (const ledger of ledgers) {
       const batches = (await tx.listBatches(fundId, ledger.id)).filter((b) => b.periods.some((p) => !(p in b.supersededPeriods)));
@@ -47,6 +50,8 @@ export async function remap(ctx: AppContext, options: { fundId?: string; ledgerI
             if (line.status === 'unmapped') summary.unmappedBefore += 1;
             if (m.status === 'unmapped') summary.unmappedAfter += 1;
             if (m.status !== line.status || m.schemeId !== line.schemeId || m.ruleIndex !== line.ruleIndex) {
+              // A closed period's figures are final until it is reopened: remapping it would change them behind the close.
+              if (locked.has(line.period)) await assertPeriodsOpen(tx, fundId, [line.period], `remapping ledger ${ledger.id} (batch ${batch.id}, line ${line.lineNo})`);
               updates.push({ batchId: batch.id, lineNo: line.lineNo, status: m.status, schemeId: m.schemeId, ruleIndex: m.ruleIndex });
             }
             totals.add(line.period, m, line.codes, line.amountPence);

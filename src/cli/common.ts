@@ -110,3 +110,11 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): 
     }
   };
 }
+
+/** A period given as arguments: `2025-26 M03` (two words or one) or `2025-06`; a usage error otherwise. */
+export function periodArgument(parts: string[]): PeriodKey {
+  const text = parts.join(' ');
+  const period = parsePeriodArg(text);
+  if (period === undefined) throw new TandemError('USAGE', `"${text}" is not a period (try "2025-26 M03" or 2025-06)`, [], 2);
+  return period;
+}

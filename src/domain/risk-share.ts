@@ -6,6 +6,7 @@
 
 import type { Cap, OverspendRule, SimpleShareRule, TierBand, UnderspendRule } from './agreement.js';
 import { assertPence, invariant, type Pence } from './money.js';
+import { basisPoints, percentOf } from './percent.js';
 import { splitByWeights } from './split.js';
 
 export type ShareReason =
@@ -34,13 +35,6 @@ export class RiskShareError extends Error {
     super(message);
     this.name = 'RiskShareError';
   }
-}
-
-/** 12.5 → 1250, read from the number's decimal text so no binary fraction is ever rounded. */
-function basisPoints(percent: number): number {
-  const m = /^(\d+)(?:\.(\d{1,2}))?$/.exec(String(percent));
-  invariant(m !== null, `percentage ${percent} must be non-negative with at most two decimals`);
-  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
 }
 
 function shareSimple(amount: Pence, rule: SimpleShareRule, input: ShareInput): Pence[] {
@@ -80,8 +74,8 @@ function applyRule(amount: Pence, rule: SimpleShareRule | { kind: 'tiered'; band
 
 function capPence(cap: Cap, contribution: Pence): Pence {
   if ('amountPence' in cap) return cap.amountPence;
-  // Rounded down to the penny (domain.md §7), exactly: contribution × basis points / 10,000.
-  return Number((BigInt(contribution) * BigInt(basisPoints(cap.percentOfContribution))) / 10_000n);
+  // Rounded down to the penny (domain.md §7).
+  return percentOf(contribution, cap.percentOfContribution);
 }
 
 /**

@@ -4,7 +4,9 @@
 import * as agreements from './agreements.js';
 import * as audit from './audit.js';
 import * as batches from './batches.js';
+import * as closes from './closes.js';
 import type { Driver } from './driver.js';
+import * as forecasts from './forecasts.js';
 import * as lines from './lines.js';
 import { migrate, schemaVersion } from './migrate.js';
 import * as totals from './totals.js';
@@ -42,6 +44,16 @@ export function createStore(db: Driver): Store {
     replaceLineTotals: (batchId, rows) => totals.replaceLineTotals(db, batchId, rows),
     appendLineTotals: (batchId, rows) => totals.appendLineTotals(db, batchId, rows),
     liveTotals: (filter, groupBy) => totals.liveTotals(db, filter, groupBy),
+
+    lockFund: (fundId) => closes.lockFund(db, fundId),
+    insertClose: (record) => closes.insertClose(db, record),
+    getClose: (fundId, period, version) => closes.getClose(db, fundId, period, version),
+    listCloses: (fundId) => closes.listCloses(db, fundId),
+    appendPeriodEvent: (event) => closes.appendPeriodEvent(db, event),
+    latestPeriodEvents: (fundId) => closes.latestPeriodEvents(db, fundId),
+    findForecastBatchBySha256: (fundId, sha256) => forecasts.findForecastBatchBySha256(db, fundId, sha256),
+    insertForecastBatch: (batch, rows) => forecasts.insertForecastBatch(db, batch, rows),
+    leadForecasts: (fundId, period) => forecasts.leadForecasts(db, fundId, period),
 
     appendAudit: (event) => audit.appendAudit(db, event),
     listAudit: (filter) => audit.listAudit(db, filter),

@@ -123,6 +123,51 @@ export interface LineMappingUpdate {
   ruleIndex: number | null;
 }
 
+export interface CloseRecord {
+  id: number;
+  fundId: string;
+  period: PeriodKey;
+  version: number;
+  agreementVersion: number;
+  closedAt: string;
+  closedBy: string;
+  /** The close document (docs/close.md), exactly as stored. */
+  documentJson: string;
+  documentSha256: string;
+}
+
+export type NewClose = Omit<CloseRecord, 'id' | 'version'>;
+
+export interface PeriodEvent {
+  id: number;
+  fundId: string;
+  period: PeriodKey;
+  action: 'close' | 'reopen';
+  closeId: number | null;
+  reason: string | null;
+  at: string;
+  actor: string;
+}
+
+export interface ForecastBatchRecord {
+  id: number;
+  fundId: string;
+  fileName: string;
+  fileSha256: string;
+  agreementVersion: number;
+  importedAt: string;
+  importedBy: string;
+  lineCount: number;
+}
+
+export interface ForecastRow {
+  lineNo: number;
+  schemeId: string;
+  period: PeriodKey;
+  amountPence: Pence;
+  note: string | null;
+}
+
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   /** Where the data lives, safe to print (no password). */
@@ -175,6 +220,26 @@ export interface Store {
   updateLineMappings(updates: LineMappingUpdate[]): Promise<void>;
   /** A page of stored lines of a batch (for drill-down and tests). */
   getLines(batchId: number, offset: number, limit: number): Promise<StoredLine[]>;
+
+  // Closes, period locks and forecasts
+  /**
+   * Inside a transaction: wait until no other transaction holds this fund's lock (closes,
+   * reopens and imports take it), and hold it until commit or rollback.
+   */
+  lockFund(fundId: string): Promise<void>;
+  /** Stores the next close version for the fund and period and returns the record's id and version. */
+  insertClose(record: NewClose): Promise<{ id: number; version: number }>;
+  /** The given version, or the latest when version is undefined. */
+  getClose(fundId: string, period: PeriodKey, version?: number): Promise<CloseRecord | undefined>;
+  /** Every close of the fund (documents left out), by period then version. */
+  listCloses(fundId: string): Promise<Omit<CloseRecord, 'documentJson'>[]>;
+  appendPeriodEvent(event: Omit<PeriodEvent, 'id'>): Promise<number>;
+  /** The latest close/reopen event of each period that has one. */
+  latestPeriodEvents(fundId: string): Promise<PeriodEvent[]>;
+  findForecastBatchBySha256(fundId: string, sha256: string): Promise<ForecastBatchRecord | undefined>;
+  insertForecastBatch(batch: Omit<ForecastBatchRecord, 'id'>, rows: ForecastRow[]): Promise<number>;
+  /** For one period: each scheme's forecast from the latest batch that gives one. */
+  leadForecasts(fundId: string, period: PeriodKey): Promise<{ schemeId: string; amountPence: Pence; batchId: number; note: string | null }[]>;
 
   // Audit (append-only, hash-chained)
   appendAudit(event: AuditEventInput): Promise<AuditEvent>;

@@ -3,11 +3,12 @@
 
 import { invariant } from '../../domain/money.js';
 import { initial } from './0001-initial.js';
+import { closesForecasts } from './0002-closes-forecasts.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [initial];
+export const MIGRATIONS: readonly Migration[] = [initial, closesForecasts];
 
 MIGRATIONS.forEach((migration, index) => {
   invariant(migration.number === index + 1, `migration ${migration.name} should be number ${index + 1}`);
