@@ -23,7 +23,10 @@ function contributionClause(contributions: Readonly<Record<string, Pence>>, part
 export function explainReason(name: string, reason: ShareReason, contributions: Readonly<Record<string, Pence>>, partner: string): string {
   switch (reason.kind) {
     case 'rule': {
-      const scope = reason.band === null ? `the ${what(reason.bandPence)} of ${pounds(reason.bandPence)}` : `band ${reason.band} (${pounds(reason.bandPence)} of the ${what(reason.bandPence)})`;
+      const scope =
+        reason.band === null
+          ? `the ${what(reason.bandPence)} of ${pounds(reason.bandPence)}`
+          : `band ${reason.band} (the ${reason.band === 1 ? 'first' : 'next'} ${pounds(reason.bandPence)} of the ${what(reason.bandPence)})`;
       const how = RULE_WORDS[reason.rule] + (reason.rule === 'proportional' ? contributionClause(contributions, partner) : '');
       const verb = reason.sharePence < 0 ? 'receives' : 'bears';
       return `${name} ${verb} ${pounds(reason.sharePence)} of ${scope}, shared ${how}.`;

@@ -53,7 +53,7 @@ export function describeClose(r: CloseResult): string {
   const d = r.document;
   const partners = [...new Set(d.pools.flatMap((p) => Object.keys(p.sharesPence)))];
   const out = [
-    `${d.fundName}: ${d.period} closed, version ${d.closeVersion} (agreement version ${d.agreementVersion}) in ${r.seconds.toFixed(2)} s`,
+    `${d.fundName}: ${d.period} closed, version ${d.closeVersion} (agreement version ${d.agreementVersion}) ${r.seconds > 0 ? `in ${r.seconds.toFixed(2)} s` : `on ${d.closedAt} by ${d.closedBy}`}`,
     '',
     ...unmappedBlock(d),
     table(
