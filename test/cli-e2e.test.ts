@@ -123,10 +123,37 @@ describe('tandem CLI', () => {
   });
 
   it('has --help for every command', () => {
-    for (const args of [[], ['init'], ['agreement', 'load'], ['agreement', 'history'], ['agreement', 'diff'], ['import'], ['unmapped'], ['remap'], ['status'], ['demo']]) {
+    for (const args of [[], ['init'], ['agreement', 'load'], ['agreement', 'history'], ['agreement', 'diff'], ['import'], ['unmapped'], ['remap'], ['status'], ['forecast', 'import'], ['close'], ['reopen'], ['journals'], ['demo']]) {
       const run = spawnSync(process.execPath, [CLI, ...args, '--help'], { encoding: 'utf8' });
       expect(run.status, args.join(' ')).toBe(0);
       expect(run.stdout).toMatch(/Usage: tandem/);
     }
+  });
+
+  it('closes, refuses a closed month, exports journals, reopens and closes again with --json', () => {
+    expect(tandem('demo', '--json').status).toBe(0);
+    const locked = tandem('close', '2025-26', 'M03', '--allow-unmapped', '--json');
+    expect(locked.status).toBe(1);
+    expect((locked.json() as { error: { code: string } }).error.code).toBe('PERIOD_LOCKED');
+
+    const files = tandem('journals', '2025-06', '--format', 'ledger', '--out', 'j', '--json');
+    expect(files.status, files.stderr).toBe(0);
+    const written = (files.json() as { files: { ledger: string; path: string }[] }).files;
+    expect(written.map((f) => f.ledger).sort()).toEqual(['scc', 'sccg']);
+    expect(readFileSync(join(dir, written[0]!.path), 'utf8')).toMatch(/^commodity GBP$/m);
+
+    expect(tandem('reopen', '2025-26', 'M03', '--reason', 'late CHC invoice', '--json').status).toBe(0);
+    const refused = tandem('close', '2025-06', '--json');
+    expect(refused.status).toBe(1);
+    expect((refused.json() as { error: { code: string } }).error.code).toBe('CLOSE_UNMAPPED');
+    const again = tandem('close', '2025-06', '--allow-unmapped', '--json');
+    expect(again.status, again.stderr).toBe(0);
+    const doc = again.json() as Record<string, unknown> & { schemes: Record<string, unknown>[]; journals: unknown[]; unmapped: { lines: number }[] };
+    expect(doc).toMatchObject({ fund: 'sheffield', period: '2025-26 M03', closeVersion: 2, previousVersion: 1, changes: [] });
+    for (const key of ['pools', 'journals', 'agreementOfBalances', 'unmapped', 'seconds']) expect(doc).toHaveProperty(key);
+    for (const key of ['id', 'pool', 'type', 'annualBudgetPence', 'ytdBudgetPence', 'ytdActualPence', 'fotPence', 'fotVariancePence', 'rag', 'sharesPence', 'reasons']) {
+      expect(doc.schemes[0]).toHaveProperty(key);
+    }
+    expect(doc.unmapped.reduce((n, u) => n + u.lines, 0)).toBe(12);
   });
 });
