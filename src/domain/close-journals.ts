@@ -95,12 +95,22 @@ function makePair(pair: Pair, input: JournalInput, date: string): Journal[] {
 
 const nonZero = (l: JournalLine) => l.debitPence !== 0 || l.creditPence !== 0;
 
-/** Contribution-shaped postings (contribution, settlement): per scheme or unit, totals on the intra-partner accounts. */
+/**
+ * Contribution-shaped postings (contribution, settlement): per scheme or unit, the total on the
+ * intra-partner accounts. A net amount due to the host is P's creditor and H's debtor; a net
+ * refund to P (underspend handed back) is P's debtor and H's creditor (the §8 table).
+ */
 function contributionLines(p: Side, h: Side, amounts: { scheme: string | null; amountPence: Pence; label: string }[]): Pick<Pair, 'pLines' | 'hLines'> {
   const total = sumPence(amounts.map((a) => a.amountPence));
   const pLines = amounts.map((a) => line(p.coding.contributionToPool, a.amountPence, 'contribution_to_pool', a.label, { scheme: a.scheme }));
-  pLines.push(line(p.coding.creditor[h.partner]!, -total, 'creditor', `Due to ${h.partner}`, { counterparty: h.partner }));
-  const hLines = [line(h.coding.debtor[p.partner]!, total, 'debtor', `Due from ${p.partner}`, { counterparty: p.partner })];
+  const hLines: JournalLine[] = [];
+  if (total >= 0) {
+    pLines.push(line(p.coding.creditor[h.partner]!, -total, 'creditor', `Due to ${h.partner}`, { counterparty: h.partner }));
+    hLines.push(line(h.coding.debtor[p.partner]!, total, 'debtor', `Due from ${p.partner}`, { counterparty: p.partner }));
+  } else {
+    pLines.push(line(p.coding.debtor[h.partner]!, -total, 'debtor', `Due from ${h.partner}`, { counterparty: h.partner }));
+    hLines.push(line(h.coding.creditor[p.partner]!, total, 'creditor', `Due to ${p.partner}`, { counterparty: p.partner }));
+  }
   hLines.push(...amounts.map((a) => line(h.coding.poolIncome, -a.amountPence, 'pool_income', a.label, { scheme: a.scheme })));
   return { pLines, hLines };
 }
@@ -121,7 +131,9 @@ function spendCodes(input: JournalInput, p: Side, source: RechargeSource): { cod
 
 function pairsForPool(input: JournalInput, pool: string, host: string): Pair[] {
   const { agreement, year, month } = input;
-  const h = side(agreement, host);
+  // Resolved only once some partner moves money: a pool its host alone funds needs no coding.
+  let host_: Side | null = null;
+  const hostSide = () => (host_ ??= side(agreement, host));
   const schemes = agreement.schemes.filter((s) => s.pool === pool && s.type === 'pooled');
   const units = input.units.filter((u) => u.pool === pool);
   const pairs: Pair[] = [];
@@ -133,6 +145,7 @@ function pairsForPool(input: JournalInput, pool: string, host: string): Pair[] {
     const settles = month === 12 || agreement.accrueSettlement;
     const moves = contributions.some((c) => c.amountPence !== 0) || recharges.length > 0 || (settles && settle.some((s) => s.amountPence !== 0));
     if (!moves) continue;
+    const h = hostSide();
     const p = side(agreement, partner);
     checkIntraCodes(p, h);
     pairs.push({ kind: 'contribution', variant: 'standard', pool, p, h, description: `Contribution to pool ${pool}`, ...contributionLines(p, h, contributions) });

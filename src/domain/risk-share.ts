@@ -99,7 +99,9 @@ function applyCaps(rule: OverspendRule, input: ShareInput, result: ShareResult):
       atCap.add(p);
     }
     if (excess === 0) return;
-    const open = input.partners.filter((p) => !atCap.has(p));
+    // The uncapped partners *of the unit*: contributing to it or already bearing part of it. A
+    // partner of the agreement outside the unit takes nothing; if nobody is left, excess_to does.
+    const open = input.partners.filter((p) => !atCap.has(p) && ((input.contributionsPence[p] ?? 0) > 0 || result.sharesPence[p]! > 0));
     if (open.length === 0) {
       if (!rule.excessTo) throw new RiskShareError('every partner is at its cap and the rule names no excess_to partner');
       result.sharesPence[rule.excessTo] = result.sharesPence[rule.excessTo]! + excess;
