@@ -151,7 +151,7 @@ export interface PartnerCoding {
   /** counterparty partner id → codes. */
   debtor: Record<string, Record<string, string>>;
   creditor: Record<string, Record<string, string>>;
-  /** Host side: how recharged fund spend is coded (original analysis kept where columns match). */
+  /** Host side: how recharged fund spend is coded; the spender's own analysis codes travel with each line. */
   fundSpend: Record<string, string>;
   /** Optional code credited in the spender's ledger instead of the spend's own codes. */
   rechargeIncome: Record<string, string> | null;

@@ -40,7 +40,7 @@ export interface Journal {
   kind: JournalKind;
   /** accrual: a monthly settlement accrual; reversal: reverses last month's accrual. */
   variant: 'standard' | 'accrual' | 'reversal';
-  /** Unique within a close, the same in both ledgers of a pair but for the ledger suffix. */
+  /** The same in both ledgers of a pair; (ledger, ref) is unique within a close. */
   ref: string;
   /** ISO date: the last day of the period. */
   date: string;
