@@ -14,6 +14,7 @@ import { TandemError } from '../src/app/errors.js';
 import { importForecasts } from '../src/app/forecast-import.js';
 import { importBatch } from '../src/app/import-batch.js';
 import { exportJournals } from '../src/app/journal-export.js';
+import { fundStatus } from '../src/app/status.js';
 import { exampleExtracts } from '../src/cli/commands/demo.js';
 import { periodKey } from '../src/domain/period.js';
 import { balancesWithHledger, balancesWithLedger, checkStrict } from './support/ledger-tools.js';
@@ -153,6 +154,10 @@ describeEachStore('closing the Sheffield example', (current) => {
     await close(M02);
     expect((await rejection(reopenPeriod(ctx(), { period: M01, reason: 'revised extract' }))).code).toBe('LATER_PERIOD_CLOSED');
     await reopenPeriod(ctx(), { period: M02, reason: 'revised forecast' });
+    expect((await fundStatus(ctx())).periods.map((p) => [p.period, p.state, p.closeVersion])).toEqual([
+      ['2025-26 M01', 'closed', 1],
+      ['2025-26 M02', 'reopened', 1],
+    ]);
     writeFileSync(forecast, 'scheme,period,amount,note\nlths,2025-26 M02,"110,000,000.00",care home fee uplift\n');
     await importForecasts(ctx(), { path: forecast });
     const again = (await close(M02)).document;

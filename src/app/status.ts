@@ -20,6 +20,8 @@ export interface FundStatus {
   database: string;
   year: string | null;
   period: string | null;
+  /** Every period ever closed: locked while its latest event is a close. */
+  periods: { period: string; state: 'closed' | 'reopened'; closeVersion: number; at: string; by: string }[];
   ledgers: {
     id: string;
     partner: string;
@@ -87,6 +89,7 @@ export async function fundStatus(ctx: AppContext, options: { fundId?: string; pe
     ledgers,
     schemes,
     unmapped,
+    periods: await closedPeriods(ctx, fundId),
   };
 }
 
@@ -94,4 +97,16 @@ export async function fundStatus(ctx: AppContext, options: { fundId?: string; pe
 async function latestPeriod(ctx: AppContext, fundId: string): Promise<PeriodKey | null> {
   const rows = await ctx.store.liveTotals({ fundId }, ['period']);
   return rows.reduce<PeriodKey | null>((max, r) => (max === null || r.period > max ? r.period : max), null);
+}
+
+async function closedPeriods(ctx: AppContext, fundId: string): Promise<FundStatus['periods']> {
+  const versions = new Map<number, number>();
+  for (const c of await ctx.store.listCloses(fundId)) versions.set(c.period, c.version);
+  return (await ctx.store.latestPeriodEvents(fundId)).map((e) => ({
+    period: formatPeriod(e.period),
+    state: e.action === 'close' ? 'closed' : 'reopened',
+    closeVersion: versions.get(e.period) ?? 0,
+    at: e.at,
+    by: e.actor,
+  }));
 }

@@ -35,6 +35,9 @@ export function describeStatus(s: FundStatus): string {
       partners.map((_, i) => i + 3).concat([partners.length + 3]),
     ),
   ];
+  if (s.periods.length > 0) {
+    out.push('', table(['period', 'state', 'close version', 'when', 'by'], s.periods.map((p) => [p.period, p.state === 'closed' ? 'closed (locked)' : 'reopened', p.closeVersion, p.at, p.by]), [2]));
+  }
   if (s.unmapped.lines > 0) out.push('', `${s.unmapped.lines} unmapped line(s), £${formatPounds(s.unmapped.amountPence)}, held in suspense: see \`tandem unmapped\``);
   return out.join('\n');
 }
