@@ -59,6 +59,10 @@ describeEachStore('closing the Sheffield example', (current) => {
     const { document: d } = await close(M03);
     const scheme = (id: string) => d.schemes.find((s) => s.id === id)!;
     expect(Object.fromEntries(d.schemes.map((s) => [s.id, s.ytdActualPence]))).toEqual(YTD_M03);
+    // The monthly series behind the trend charts: EXPECTED.md's per-month table.
+    expect(scheme('pkw').monthlyActualPence).toEqual([131465298, 137941823, 131702478]);
+    expect(scheme('nel').monthlyActualPence).toEqual([725238000, 754735000, 767805000]);
+    expect(scheme('ils').monthlyBudgetPence).toEqual([900000, 850000, 850000, 800000, 800000, 800000, 850000, 800000, 800000, 800000, 800000, 950000].map((p) => p * 100));
     // pkw: £16m in twelve equal parts, 4 leftover pence to M01..M04; on plan from here.
     expect(scheme('pkw')).toMatchObject({ annualBudgetPence: 1600000000, ytdBudgetPence: 400000002, fotBasis: 'plan', fotPence: 401109599 + 1600000000 - 400000002 });
     // lths: run rate, YTD × 12 / 3.

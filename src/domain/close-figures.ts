@@ -46,6 +46,9 @@ export interface SchemeFigures extends Figures {
   type: 'pooled' | 'aligned';
   fotBasis: Forecast['basis'];
   partners: Record<string, PartnerFigures>;
+  /** The twelve monthly budgets, and the actuals of M01..this month (for trend charts). */
+  monthlyBudgetPence: Pence[];
+  monthlyActualPence: Pence[];
 }
 
 /**
@@ -128,6 +131,8 @@ export function schemeFigures(scheme: Scheme, input: SchemeInput): SchemeFigures
     rag: ragStatus(fotVariance, annual, agreement.rag),
     fotBasis: forecast.basis,
     partners,
+    monthlyBudgetPence: budgetMonths,
+    monthlyActualPence: Array.from({ length: month }, (_, i) => sumPence(partnerIds.map((p) => actualMonths(actuals, scheme.id, p)[i]!))),
   };
 }
 
