@@ -3,8 +3,11 @@
 #   postgresql: the server binaries (initdb, pg_ctl) for the throwaway cluster the store tests start.
 #   sqlite3: the command-line shell tests use to look at a database file behind Tandem's back.
 #   ledger, hledger: the close test reads the exported journals with both and compares balances.
+#   chromium (+ fonts-liberation), poppler-utils: the report tests render HTML and PDF in Chromium
+#     through playwright-core and read the PDF back with pdftotext.
+#   libreoffice-calc: the report test recalculates the XLSX headless and checks every formula.
 set -euo pipefail
-packages=(postgresql sqlite3 ledger hledger)
+packages=(postgresql sqlite3 ledger hledger chromium fonts-liberation libreoffice-calc poppler-utils)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

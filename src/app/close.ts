@@ -26,7 +26,7 @@ export interface CloseDocument extends CloseComputation {
   closedAt: string;
   closedBy: string;
   /** The data the close read: live batches of the year to date, and forecast batches used. */
-  sources: { batches: { id: number; ledger: string; file: string; sha256: string }[]; forecastBatches: number[] };
+  sources: { batches: { id: number; ledger: string; file: string; sha256: string; periods: string[] }[]; forecastBatches: number[] };
   /** The version this one replaces after a reopen, and what changed against it. */
   previousVersion: number | null;
   changes: Change[];
@@ -182,9 +182,11 @@ async function readInputs(tx: Store, fundId: string, agreement: Agreement, perio
     if (m === month - 1) history.previousJournals = journals;
   }
 
+  // Each batch with the periods it supplied to this close (live, within the year to date).
   const batches = (await tx.listBatches(fundId))
-    .filter((b) => b.periods.some((p) => p >= ytd.fromPeriod && p <= period && !(p in b.supersededPeriods)))
-    .map((b) => ({ id: b.id, ledger: b.ledgerId, file: b.fileName, sha256: b.fileSha256 }));
+    .map((b) => ({ b, live: b.periods.filter((p) => p >= ytd.fromPeriod && p <= period && !(p in b.supersededPeriods)) }))
+    .filter(({ live }) => live.length > 0)
+    .map(({ b, live }) => ({ id: b.id, ledger: b.ledgerId, file: b.fileName, sha256: b.fileSha256, periods: live.map(formatPeriod) }));
   return {
     actuals,
     unmapped,

@@ -5,6 +5,7 @@ import * as agreements from './agreements.js';
 import * as audit from './audit.js';
 import * as batches from './batches.js';
 import * as closes from './closes.js';
+import * as commentary from './commentary.js';
 import type { Driver } from './driver.js';
 import * as forecasts from './forecasts.js';
 import * as lines from './lines.js';
@@ -54,6 +55,9 @@ export function createStore(db: Driver): Store {
     findForecastBatchBySha256: (fundId, sha256) => forecasts.findForecastBatchBySha256(db, fundId, sha256),
     insertForecastBatch: (batch, rows) => forecasts.insertForecastBatch(db, batch, rows),
     leadForecasts: (fundId, period) => forecasts.leadForecasts(db, fundId, period),
+
+    insertCommentary: (entry) => commentary.insertCommentary(db, entry),
+    latestCommentary: (fundId, period) => commentary.latestCommentary(db, fundId, period),
 
     appendAudit: (event) => audit.appendAudit(db, event),
     listAudit: (filter) => audit.listAudit(db, filter),

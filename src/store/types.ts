@@ -168,6 +168,16 @@ export interface ForecastRow {
   note: string | null;
 }
 
+export interface CommentaryEntry {
+  id: number;
+  fundId: string;
+  schemeId: string;
+  period: PeriodKey;
+  text: string;
+  writtenAt: string;
+  writtenBy: string;
+}
+
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   /** Where the data lives, safe to print (no password). */
@@ -240,6 +250,11 @@ export interface Store {
   insertForecastBatch(batch: Omit<ForecastBatchRecord, 'id'>, rows: ForecastRow[]): Promise<number>;
   /** For one period: each scheme's forecast from the latest batch that gives one. */
   leadForecasts(fundId: string, period: PeriodKey): Promise<{ schemeId: string; amountPence: Pence; batchId: number; note: string | null }[]>;
+
+  // Commentary (append-only; the latest per scheme and period is in force)
+  insertCommentary(entry: Omit<CommentaryEntry, 'id'>): Promise<number>;
+  /** The latest commentary of each scheme for the period. */
+  latestCommentary(fundId: string, period: PeriodKey): Promise<CommentaryEntry[]>;
 
   // Audit (append-only, hash-chained)
   appendAudit(event: AuditEventInput): Promise<AuditEvent>;

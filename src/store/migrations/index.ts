@@ -4,11 +4,12 @@
 import { invariant } from '../../domain/money.js';
 import { initial } from './0001-initial.js';
 import { closesForecasts } from './0002-closes-forecasts.js';
+import { commentary } from './0003-commentary.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [initial, closesForecasts];
+export const MIGRATIONS: readonly Migration[] = [initial, closesForecasts, commentary];
 
 MIGRATIONS.forEach((migration, index) => {
   invariant(migration.number === index + 1, `migration ${migration.name} should be number ${index + 1}`);

@@ -1,0 +1,139 @@
+// The monthly joint finance report's data (domain.md §9), built once from a stored close — never
+// recomputed, so every format shows exactly what was closed — plus the scheme commentary and the
+// provenance. Renderers in src/report/ turn it into HTML, PDF, XLSX and CSV.
+
+import type { Agreement } from '../domain/agreement.js';
+import type { Figures } from '../domain/close-figures.js';
+import type { SchemeResult } from '../domain/close.js';
+import { sumPence } from '../domain/money.js';
+import { calendarMonthOf, formatPeriod, parsePeriodArg, type PeriodKey } from '../domain/period.js';
+import type { ReportData, ReportFigures, ReportLine, ReportLineBatch, ReportScheme, ReportSeries } from '../report/report-data.js';
+import { agreementInForce, resolveFund } from './agreements.js';
+import { readClose, type CloseDocument } from './close.js';
+import { isoNow, type AppContext } from './context.js';
+import { codeColumnsOf } from './journal-export.js';
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+function figures(f: Figures): ReportFigures {
+  const { annualBudgetPence, ytdBudgetPence, ytdActualPence, ytdVariancePence, fotPence, fotVariancePence, rag } = f;
+  return { annualBudgetPence, ytdBudgetPence, ytdActualPence, ytdVariancePence, fotPence, fotVariancePence, rag };
+}
+
+function series(id: string, label: string, schemes: readonly SchemeResult[], month: number): ReportSeries {
+  return {
+    id,
+    label,
+    monthlyBudgetPence: Array.from({ length: 12 }, (_, i) => sumPence(schemes.map((s) => s.monthlyBudgetPence[i] ?? 0))),
+    monthlyActualPence: Array.from({ length: month }, (_, i) => sumPence(schemes.map((s) => s.monthlyActualPence[i] ?? 0))),
+    fotPence: sumPence(schemes.map((s) => s.fotPence)),
+  };
+}
+
+function unitLabel(agreement: Agreement, unit: string): string {
+  const [kind, id] = unit.split(':') as [string, string];
+  if (kind === 'pool') return `${agreement.pools.find((p) => p.id === id)?.name ?? id} (netted)`;
+  return `Scheme ${id} — ${agreement.schemes.find((s) => s.id === id)?.name ?? id}`;
+}
+
+export interface BuiltReport {
+  data: ReportData;
+  close: CloseDocument;
+  period: PeriodKey;
+}
+
+export async function buildReport(ctx: AppContext, request: { fundId?: string; period: PeriodKey; version?: number }): Promise<BuiltReport> {
+  const fundId = await resolveFund(ctx, request.fundId);
+  const record = await ctx.store.getClose(fundId, request.period, request.version);
+  const close = await readClose(ctx, { fundId, period: request.period, version: request.version });
+  const { agreement } = await agreementInForce(ctx, fundId, close.agreementVersion);
+  const commentary = new Map((await ctx.store.latestCommentary(fundId, request.period)).map((c) => [c.schemeId, { text: c.text, by: c.writtenBy, at: c.writtenAt }]));
+  const month = Number(close.month.slice(1));
+  const scheme = (s: SchemeResult): ReportScheme => ({
+    ...figures(s),
+    id: s.id,
+    name: s.name,
+    pool: s.pool,
+    type: s.type,
+    fotBasis: s.fotBasis,
+    leadCommissioner: agreement.schemes.find((x) => x.id === s.id)?.leadCommissioner ?? null,
+    commentary: commentary.get(s.id) ?? null,
+  });
+  const partners = agreement.partners.map((p) => ({ id: p.id, name: p.name }));
+  const exposure = partners.map((p) => ({ partner: p.id, name: p.name, sharePence: sumPence(close.units.map((u) => u.sharesPence[p.id] ?? 0)) }));
+  const { year: calYear, month: calMonth } = calendarMonthOf(request.period);
+  const data: ReportData = {
+    fund: { id: close.fund, name: close.fundName },
+    period: close.period,
+    year: close.year,
+    month,
+    monthName: `${MONTHS[calMonth - 1]} ${calYear}`,
+    classification: 'OFFICIAL',
+    partners,
+    summary: [
+      { id: 'pooled', label: 'Pooled', ...figures(close.totals.pooled) },
+      { id: 'aligned', label: 'Aligned', ...figures(close.totals.aligned) },
+      { id: 'integrated', label: 'Integrated fund (pooled + aligned)', ...figures(close.totals.fund) },
+    ],
+    pools: close.pools.map((p) => ({ id: p.id, name: p.name, host: p.host, netting: p.netting, ...figures(p.figures), schemes: close.schemes.filter((s) => s.pool === p.id).map(scheme) })),
+    shares: close.units.map((u) => ({
+      unit: u.id,
+      label: unitLabel(agreement, u.id),
+      pool: u.pool,
+      variancePence: u.variancePence,
+      sharesPence: Object.fromEntries(partners.map((p) => [p.id, u.sharesPence[p.id] ?? 0])),
+      retainedPence: u.retainedPence,
+      reasons: u.reasons.map((r) => r.text),
+    })),
+    exposure,
+    series: [series('fund', 'Integrated fund', close.schemes, month), ...close.pools.map((p) => series(p.id, p.name, close.schemes.filter((s) => s.pool === p.id), month))],
+    journals: [...new Set(close.journals.map((j) => j.ledger))].map((ledger) => {
+      const l = agreement.ledgers.find((x) => x.id === ledger);
+      return { ledger, ledgerName: l?.name ?? ledger, partner: l?.partner ?? '', codeColumns: codeColumnsOf(agreement, ledger), journals: close.journals.filter((j) => j.ledger === ledger) };
+    }),
+    balances: close.agreementOfBalances,
+    unmapped: close.unmapped,
+    provenance: {
+      agreementVersion: close.agreementVersion,
+      closeVersion: close.closeVersion,
+      closedAt: close.closedAt,
+      closedBy: close.closedBy,
+      closeSha256: record!.documentSha256,
+      generatedAt: isoNow(ctx),
+      generatedBy: ctx.actor,
+      batches: close.sources.batches,
+      forecastBatches: close.sources.forecastBatches,
+    },
+  };
+  return { data, close, period: request.period };
+}
+
+/**
+ * The mapped lines behind the report's figures: each source batch's lines in the periods it
+ * supplied to the close, read chunk by chunk as the renderer asks (memory stays bounded).
+ */
+export async function reportLines(ctx: AppContext, report: BuiltReport, chunkSize = 5_000): Promise<ReportLineBatch[]> {
+  const batches: ReportLineBatch[] = [];
+  for (const b of report.data.provenance.batches) {
+    const stored = await ctx.store.getBatch(b.id);
+    const periods = new Set(b.periods.map((p) => parsePeriodArg(p)!));
+    const store = ctx.store;
+    batches.push({
+      batchId: b.id,
+      ledger: b.ledger,
+      file: b.file,
+      header: JSON.parse(stored?.headerJson ?? '[]') as string[],
+      lines: (async function* () {
+        for await (const chunk of store.iterateBatchLines(b.id, chunkSize)) {
+          const out: ReportLine[] = [];
+          for (const l of chunk) {
+            if (l.status !== 'mapped' || l.schemeId === null || !periods.has(l.period)) continue;
+            out.push({ lineNo: l.lineNo, period: formatPeriod(l.period), schemeId: l.schemeId, amountPence: l.amountPence, raw: JSON.parse(l.raw) as string[] });
+          }
+          if (out.length > 0) yield out;
+        }
+      })(),
+    });
+  }
+  return batches;
+}
