@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatPounds, parseAmount, sumPence } from './money.js';
+import { formatPounds, formatThousands, parseAmount, sumPence } from './money.js';
 
 const ok = (text: string, options = {}) => {
   const r = parseAmount(text, options);
@@ -96,5 +96,17 @@ describe('sumPence', () => {
   it('refuses to leave the safe integer range', () => {
     expect(() => sumPence([Number.MAX_SAFE_INTEGER, 1])).toThrow(/invariant/);
     expect(sumPence([1, 2, -3])).toBe(0);
+  });
+});
+
+describe('formatThousands', () => {
+  it('shows £000s with one decimal, halves away from zero', () => {
+    expect(formatThousands(123456789)).toBe('1,234.6');
+    expect(formatThousands(5_000)).toBe('0.1'); // £50 is half of £100: away from zero
+    expect(formatThousands(4_999)).toBe('0.0');
+    expect(formatThousands(-5_000)).toBe('-0.1');
+    expect(formatThousands(-4_999)).toBe('0.0');
+    expect(formatThousands(27_800_000_000)).toBe('278,000.0');
+    expect(formatThousands(-60_000_000)).toBe('-600.0');
   });
 });

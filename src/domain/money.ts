@@ -130,3 +130,20 @@ export function formatPounds(value: Pence, options: { symbol?: boolean; grouping
   const text = `${options.symbol ? '£' : ''}${whole}.${(abs % 100).toString().padStart(2, '0')}`;
   return negative ? `-${text}` : text;
 }
+
+/**
+ * Pounds in thousands with one decimal, the committee presentation (domain.md §3):
+ * `123456789` pence (£1,234,567.89) → `1,234.6`. Rounded to the nearest £100, halves away from
+ * zero, in integer arithmetic; a figure that rounds to zero shows as `0.0` (never `-0.0`).
+ */
+export function formatThousands(value: Pence): string {
+  assertPence(value);
+  const abs = Math.abs(value);
+  // £100 = 10,000 pence: tenths of £000s.
+  const tenths = Math.floor(abs / 10_000) + (abs % 10_000 >= 5_000 ? 1 : 0);
+  const whole = Math.floor(tenths / 10)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const text = `${whole}.${tenths % 10}`;
+  return value < 0 && tenths !== 0 ? `-${text}` : text;
+}
