@@ -1,5 +1,7 @@
-// The agreement the import benchmark loads: two partners, one hosted pool with netting and an
-// aligned scheme, and two ledgers laid out exactly as bench/generate.ts writes them.
+// The agreement the benchmarks load: two partners, one hosted pool with netting and an aligned
+// scheme, and two ledgers laid out exactly as bench/generate.ts writes them. The coding section is
+// what a close needs to write journals (bench/close.ts); the import benchmark ignores it. The ICB
+// has no recharge_income, so a recharge credits the spend back to its own codes.
 
 export function benchAgreementYaml(): string {
   return `fund:
@@ -52,5 +54,20 @@ ledgers:
       - {when: {Cost Centre: {prefix: "70"}}, scheme: nel}
       - {when: {Cost Centre: {prefix: "71"}}, scheme: s1}
       - {when: {Cost Centre: {prefix: "72"}}, scheme: s3}
+coding:
+  council:
+    code_columns: [Cost Centre, Subjective]
+    contribution_to_pool: {Cost Centre: C4990, Subjective: "7810"}
+    pool_income: {Cost Centre: C4990, Subjective: "9350"}
+    debtor: {icb: {Cost Centre: C4990, Subjective: B2105}}
+    creditor: {icb: {Cost Centre: C4990, Subjective: B4105}}
+    fund_spend: {Cost Centre: C4995, Subjective: "5900"}
+  icb:
+    code_columns: [Entity, Cost Centre, Account, Analysis Code]
+    contribution_to_pool: {Entity: 03N, Cost Centre: "709100", Account: "521900", Analysis Code: BCF00}
+    pool_income: {Entity: 03N, Cost Centre: "709100", Account: "410900", Analysis Code: BCF00}
+    debtor: {council: {Entity: 03N, Cost Centre: "709100", Account: "131100", Analysis Code: LA001}}
+    creditor: {council: {Entity: 03N, Cost Centre: "709100", Account: "231100", Analysis Code: LA001}}
+    fund_spend: {Entity: 03N, Cost Centre: "709100", Account: "521950", Analysis Code: BCF00}
 `;
 }

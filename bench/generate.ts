@@ -3,7 +3,9 @@
 // commas, dates 31/05/2025) and the NHS body's CSV (entity + cost centre + account + analysis
 // code, separate debit/credit columns, period numbers with a year column). Seeded, so the same
 // --lines gives the same bytes on every machine. Written with a buffered stream: memory stays
-// flat whatever the size.
+// flat whatever the size. How many values the drawn codes take is a parameter: the defaults (the
+// import benchmark's) make nearly one code combination per line; bench/close.ts asks for fewer,
+// as real ledgers have, so a month holds a few thousand combinations.
 
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
@@ -47,8 +49,19 @@ async function writeLines(path: string, encoding: 'latin1' | 'utf8', lines: () =
   return bytes;
 }
 
+/** Distinct subjective codes the council lines draw from (default 900: 5000..5899). */
+export interface CouncilCodes {
+  subjectives?: number;
+}
+
+/** Distinct accounts (default 300) and analysis codes (default 50) the NHS lines draw from. */
+export interface NhsCodes {
+  accounts?: number;
+  analysisCodes?: number;
+}
+
 /** Council shape, Windows-1252 (latin1 covers every character used here except ’, so avoid it). */
-export function writeCouncilExtract(path: string, lines: number, seed = 1): Promise<number> {
+export function writeCouncilExtract(path: string, lines: number, seed = 1, { subjectives = 900 }: CouncilCodes = {}): Promise<number> {
   const random = prng(seed);
   return writeLines(path, 'latin1', function* () {
     yield 'Sheffield City Council - transactions extract\r\n';
@@ -56,7 +69,7 @@ export function writeCouncilExtract(path: string, lines: number, seed = 1): Prom
     for (let i = 0; i < lines; i++) {
       const cc = `${COUNCIL_SCHEMES[Math.floor(random() * 4)]}${String(Math.floor(random() * 100)).padStart(2, '0')}`;
       const outOfScope = random() < 0.001; // subjective 9100: outside the fund
-      const subjective = outOfScope ? '9100' : String(5000 + Math.floor(random() * 900));
+      const subjective = outOfScope ? '9100' : String(5000 + Math.floor(random() * subjectives));
       const pence = Math.floor(random() * 5_000_000) - 200_000;
       const amount = pence < 0 ? `"(${money(pence)})"` : `"${money(pence)}"`;
       const day = 1 + Math.floor(random() * 28);
@@ -69,14 +82,14 @@ export function writeCouncilExtract(path: string, lines: number, seed = 1): Prom
 }
 
 /** NHS shape, UTF-8 with BOM: debit and credit columns, period numbers and a year column. */
-export function writeNhsExtract(path: string, lines: number, seed = 2): Promise<number> {
+export function writeNhsExtract(path: string, lines: number, seed = 2, { accounts = 300, analysisCodes = 50 }: NhsCodes = {}): Promise<number> {
   const random = prng(seed);
   return writeLines(path, 'utf8', function* () {
     yield '\ufeffEntity,Cost Centre,Account,Analysis Code,Description,Year,Period,Debit,Credit\r\n';
     for (let i = 0; i < lines; i++) {
       const cc = `7${String(Math.floor(random() * 4))}${String(Math.floor(random() * 100)).padStart(2, '0')}`;
-      const account = String(520000 + Math.floor(random() * 300));
-      const analysis = random() < 0.001 ? 'ZZ999' : `AN${String(Math.floor(random() * 50)).padStart(3, '0')}`;
+      const account = String(520000 + Math.floor(random() * accounts));
+      const analysis = random() < 0.001 ? 'ZZ999' : `AN${String(Math.floor(random() * analysisCodes)).padStart(3, '0')}`;
       const pence = Math.floor(random() * 8_000_000);
       const credit = random() < 0.05;
       const period = 1 + Math.floor(random() * 9);
