@@ -31,7 +31,8 @@ describeEachStore('lines', (current) => {
     await seedFund(store);
     const lines: StoredLine[] = [
       storedLine(2, { raw: JSON.stringify(AWKWARD), codes: JSON.stringify(['a\tb', 'c\\d']), lineId: 'id\twith\ttabs' }),
-      storedLine(3, { amountPence: Number.MAX_SAFE_INTEGER, raw: AWKWARD.join('|'), codes: '[]', lineId: null }),
+      // Its own scheme: the batch's totals per scheme (scheme_totals) must stay within safe pence too.
+      storedLine(3, { amountPence: Number.MAX_SAFE_INTEGER, schemeId: 'extreme', raw: AWKWARD.join('|'), codes: '[]', lineId: null }),
       storedLine(4, { amountPence: -Number.MAX_SAFE_INTEGER, status: 'unmapped', schemeId: null, ruleIndex: null }),
       storedLine(5, { amountPence: 0, status: 'out_of_scope', schemeId: 'back\\slash\nscheme', ruleIndex: 7, raw: '\\N' }),
     ];

@@ -1,5 +1,6 @@
 // Pre-aggregated line totals per batch, and the live totals that status, close and reports read.
 
+import { addPence } from '../domain/money.js';
 import type { PeriodKey } from '../domain/period.js';
 import type { BulkInsert, Driver, SqlRow, SqlValue } from './driver.js';
 import { lineStatus } from './lines.js';
@@ -34,19 +35,55 @@ function totalRows(batchId: number): BulkInsert<Omit<LineTotal, 'batchId'>> {
   };
 }
 
+type SchemeTotal = Omit<LineTotal, 'batchId' | 'codes'>;
+
+function schemeRows(batchId: number): BulkInsert<SchemeTotal> {
+  return {
+    table: 'scheme_totals',
+    columns: ['batch_id', 'period', 'status', 'scheme_id', 'line_count', 'amount_pence'],
+    write(total, out, offset) {
+      out[offset] = batchId;
+      out[offset + 1] = total.period;
+      out[offset + 2] = total.status;
+      out[offset + 3] = total.schemeId;
+      out[offset + 4] = total.lineCount;
+      out[offset + 5] = total.amountPence;
+    },
+  };
+}
+
+/** The same totals without the code combination (scheme_totals: migration 4). */
+function withoutCodes(totals: readonly Omit<LineTotal, 'batchId'>[]): SchemeTotal[] {
+  const groups = new Map<string, SchemeTotal>();
+  for (const t of totals) {
+    const key = `${t.period}\u0000${t.status}\u0000${t.schemeId ?? ''}`;
+    const g = groups.get(key);
+    if (g) {
+      g.lineCount += t.lineCount;
+      g.amountPence = addPence(g.amountPence, t.amountPence);
+    } else groups.set(key, { period: t.period, status: t.status, schemeId: t.schemeId, lineCount: t.lineCount, amountPence: t.amountPence });
+  }
+  return [...groups.values()];
+}
+
 /**
  * Adds totals rows without removing any: a batch's totals may be written in several partial
  * flushes (readers always SUM over a batch's rows), which keeps an import's memory bounded
- * when a file has very many code combinations.
+ * when a file has very many code combinations. scheme_totals gets the same, without codes.
  */
-export async function appendLineTotals(db: Driver, batchId: number, totals: Omit<LineTotal, 'batchId'>[]): Promise<void> {
-  if (totals.length > 0) await db.bulkInsert(totalRows(batchId), totals);
+export function appendLineTotals(db: Driver, batchId: number, totals: Omit<LineTotal, 'batchId'>[]): Promise<void> {
+  if (totals.length === 0) return Promise.resolve();
+  return db.transaction(async (tx) => {
+    await tx.bulkInsert(totalRows(batchId), totals);
+    await tx.bulkInsert(schemeRows(batchId), withoutCodes(totals));
+  });
 }
 
 export function replaceLineTotals(db: Driver, batchId: number, totals: Omit<LineTotal, 'batchId'>[]): Promise<void> {
   return db.transaction(async (tx) => {
     await tx.run('DELETE FROM line_totals WHERE batch_id = ?', [batchId]);
-    if (totals.length > 0) await tx.bulkInsert(totalRows(batchId), totals);
+    await tx.run('DELETE FROM scheme_totals WHERE batch_id = ?', [batchId]);
+    if (totals.length > 0) await appendLineTotals(tx, batchId, totals);
   });
 }
 
@@ -63,9 +100,11 @@ export async function liveTotals(db: Driver, filter: LiveTotalsFilter, groupBy: 
   const select = grouped.map((dimension) => `${dimension.column} AS ${dimension.alias}`);
   const groupClause = grouped.length > 0 ? `GROUP BY ${grouped.map((d) => d.column).join(', ')}` : '';
   const orderClause = grouped.length > 0 ? `ORDER BY ${grouped.map((d) => d.order).join(', ')}` : '';
+  // Without codes, the few scheme_totals rows give the same sums as the many line_totals rows.
+  const table = groupBy.includes('codes') ? 'line_totals' : 'scheme_totals';
   const rows = await db.all(
     `SELECT ${[...select, 'SUM(t.line_count) AS line_count', 'SUM(t.amount_pence) AS amount_pence'].join(', ')}
-     FROM line_totals t
+     FROM ${table} t
      JOIN batch_periods bp ON bp.batch_id = t.batch_id AND bp.period = t.period AND bp.superseded_by IS NULL
      JOIN batches b ON b.id = t.batch_id
      WHERE ${where} ${groupClause} ${orderClause}`,

@@ -5,11 +5,12 @@ import { invariant } from '../../domain/money.js';
 import { initial } from './0001-initial.js';
 import { closesForecasts } from './0002-closes-forecasts.js';
 import { commentary } from './0003-commentary.js';
+import { schemeTotals } from './0004-scheme-totals.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [initial, closesForecasts, commentary];
+export const MIGRATIONS: readonly Migration[] = [initial, closesForecasts, commentary, schemeTotals];
 
 MIGRATIONS.forEach((migration, index) => {
   invariant(migration.number === index + 1, `migration ${migration.name} should be number ${index + 1}`);
