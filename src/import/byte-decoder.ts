@@ -16,6 +16,24 @@ const UTF8_BOM = [0xef, 0xbb, 0xbf];
 /** Bytes Windows-1252 leaves undefined; WHATWG's decoder maps them to control characters instead of failing. */
 const UNDEFINED_IN_1252 = [0x81, 0x8d, 0x8f, 0x90, 0x9d];
 
+/**
+ * Windows-1252's characters for bytes 0x80–0x9F (€ ‚ ƒ „ … † ‡ ˆ ‰ Š ‹ Œ Ž ‘ ’ “ ” • – — ˜ ™ š › œ ž Ÿ).
+ * Some Node 20 builds (20.20.x, nodejs/node#60888) decode these bytes as the C1 control
+ * characters U+0080–U+009F instead, so an en dash in a council's description would be stored
+ * as a control character. Those code points cannot come from a Windows-1252 file otherwise, so
+ * mapping them back is exact on every Node version.
+ */
+const C1_TO_1252: Record<number, string> = {
+  0x80: '\u20ac', 0x82: '\u201a', 0x83: '\u0192', 0x84: '\u201e', 0x85: '\u2026', 0x86: '\u2020', 0x87: '\u2021',
+  0x88: '\u02c6', 0x89: '\u2030', 0x8a: '\u0160', 0x8b: '\u2039', 0x8c: '\u0152', 0x8e: '\u017d', 0x91: '\u2018',
+  0x92: '\u2019', 0x93: '\u201c', 0x94: '\u201d', 0x95: '\u2022', 0x96: '\u2013', 0x97: '\u2014', 0x98: '\u02dc',
+  0x99: '\u2122', 0x9a: '\u0161', 0x9b: '\u203a', 0x9c: '\u0153', 0x9e: '\u017e', 0x9f: '\u0178',
+};
+
+function fixC1(text: string): string {
+  return /[\u0080-\u009f]/.test(text) ? text.replace(/[\u0080-\u009f]/g, (c) => C1_TO_1252[c.charCodeAt(0)] ?? c) : text;
+}
+
 export class ByteDecoder {
   private decoder: TextDecoder | null = null;
   private encoding: Encoding;
@@ -36,7 +54,8 @@ export class ByteDecoder {
       if (offset >= 0) return { offset, reason: `byte 0x${hex(bytes[offset]!)} is not a character in Windows-1252` };
     }
     try {
-      return this.decoder.decode(bytes, { stream: true });
+      const text = this.decoder.decode(bytes, { stream: true });
+      return this.encoding === 'windows-1252' ? fixC1(text) : text;
     } catch {
       const offset = firstInvalidUtf8(bytes);
       const byte = offset >= 0 ? bytes[offset]! : -1;
