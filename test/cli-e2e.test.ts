@@ -3,9 +3,9 @@
 // by hand and by an independent script), exit statuses, --json, and bad input writing nothing.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 
 const CLI = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
@@ -31,30 +31,42 @@ beforeEach(() => {
 });
 
 describe('tandem CLI', () => {
-  it('runs the example fund end to end with the hand-checked totals, and a second run changes nothing', () => {
-    const first = tandem('demo', '--json');
+  it('runs the example fund for a year with the hand-checked M01–M03 totals, writes the reports, and a second run changes nothing', () => {
+    const first = tandem('demo', '--json', '--out', 'demo-out');
     expect(first.status, first.stderr).toBe(0);
-    const out = first.json() as { imports: { file: string; lines: number; controlTotalPence: number; status: string }[]; status: { schemes: { id: string; ytdActualTotalPence: number }[]; agreementVersion: number } };
+    const out = first.json() as {
+      imports: { file: string; lines: number; controlTotalPence: number; status: string }[];
+      closed: { period: string; status: string }[];
+      reports: { period: string; files: { format: string; path: string }[] }[];
+    };
     const expected = expectedFiles();
     expect(expected.size).toBe(6);
-    for (const imp of out.imports) {
+    const examples = out.imports.filter((imp) => imp.file.startsWith('examples/') || imp.file.includes('/examples/'));
+    expect(examples).toHaveLength(6);
+    for (const imp of examples) {
       const key = imp.file.split('ledgers/')[1]!;
       expect(imp, key).toMatchObject({ status: 'imported', lines: expected.get(key)!.lines, controlTotalPence: expected.get(key)!.totalPence });
     }
-    const ytd = Object.fromEntries(out.status.schemes.map((s) => [s.id, s.ytdActualTotalPence]));
+    expect(out.imports).toHaveLength(24); // and the synthetic M04–M12 of both ledgers
+    expect(out.closed.map((c) => c.status)).toEqual(Array(12).fill('closed'));
+    expect(out.reports.map((r) => [r.period, r.files.map((f) => f.format)])).toEqual([
+      ['2025-26 M06', ['html', 'pdf', 'xlsx', 'csv']],
+      ['2025-26 M12', ['html', 'pdf', 'xlsx', 'csv']],
+    ]);
+    for (const f of out.reports.flatMap((r) => r.files)) expect(existsSync(resolve(dir, f.path)), f.path).toBe(true);
+    const m03 = tandem('status', '--period', '2025-26 M03', '--json').json() as { schemes: { id: string; ytdActualTotalPence: number }[] };
+    const ytd = Object.fromEntries(m03.schemes.map((s) => [s.id, s.ytdActualTotalPence]));
     expect(ytd).toEqual({ pkw: 401109599, ils: 263102500, asr: 1294623925, lths: 2737156675, nel: 2247778000 });
 
-    const second = tandem('demo', '--json');
+    const second = tandem('demo', '--json', '--out', 'demo-out');
     expect(second.status).toBe(0);
-    const again = second.json() as { agreement: { created: boolean }; imports: { status: string }[] };
+    const again = second.json() as { agreement: { created: boolean }; imports: { status: string }[]; closed: { status: string }[] };
     expect(again.agreement.created).toBe(false);
     expect(again.imports.every((i) => i.status === 'already-imported')).toBe(true);
+    expect(again.closed.every((c) => c.status === 'already closed')).toBe(true);
 
     const history = tandem('agreement', 'history', '--json');
     expect((history.json() as unknown as unknown[]).length).toBe(1);
-    const unmapped = tandem('unmapped', '--ledger', 'sccg', '--json').json() as unknown as { lines: number; amountPence: number }[];
-    expect(unmapped.reduce((a, g) => a + g.lines, 0)).toBe(5);
-    expect(unmapped.reduce((a, g) => a + g.amountPence, 0)).toBe(16500000 + 2345000 - 2345000 + 17250000 + 18125000);
     const status = tandem('status', '--period', '2025-26 M01', '--json').json() as { period: string; unmapped: { lines: number } };
     expect(status).toMatchObject({ period: '2025-26 M01', unmapped: { lines: 4 } });
   });
@@ -123,7 +135,7 @@ describe('tandem CLI', () => {
   });
 
   it('has --help for every command', () => {
-    for (const args of [[], ['init'], ['agreement', 'load'], ['agreement', 'history'], ['agreement', 'diff'], ['import'], ['unmapped'], ['remap'], ['status'], ['forecast', 'import'], ['close'], ['reopen'], ['journals'], ['demo']]) {
+    for (const args of [[], ['init'], ['agreement', 'load'], ['agreement', 'history'], ['agreement', 'diff'], ['import'], ['unmapped'], ['remap'], ['status'], ['forecast', 'import'], ['close'], ['reopen'], ['journals'], ['commentary', 'set'], ['commentary', 'list'], ['report'], ['demo']]) {
       const run = spawnSync(process.execPath, [CLI, ...args, '--help'], { encoding: 'utf8' });
       expect(run.status, args.join(' ')).toBe(0);
       expect(run.stdout).toMatch(/Usage: tandem/);
@@ -131,7 +143,14 @@ describe('tandem CLI', () => {
   });
 
   it('closes, refuses a closed month, exports journals, reopens and closes again with --json', () => {
-    expect(tandem('demo', '--json').status).toBe(0);
+    tandem('agreement', 'load', join(process.cwd(), 'examples/sheffield/agreement.yaml'));
+    for (const f of ['scc/2025-26-M01.csv', 'scc/2025-26-M02.csv', 'scc/2025-26-M03.csv', 'sccg/2025-26-M01.csv', 'sccg/2025-26-M02.csv', 'sccg/2025-26-M03.xlsx']) {
+      expect(tandem('import', '--ledger', f.split('/')[0]!, join(process.cwd(), 'examples/sheffield/ledgers', f)).status).toBe(0);
+    }
+    for (const m of ['M01', 'M02', 'M03']) expect(tandem('close', '2025-26', m, '--allow-unmapped').status).toBe(0);
+    const unmapped = tandem('unmapped', '--ledger', 'sccg', '--json').json() as unknown as { lines: number; amountPence: number }[];
+    expect(unmapped.reduce((a, g) => a + g.lines, 0)).toBe(5);
+    expect(unmapped.reduce((a, g) => a + g.amountPence, 0)).toBe(16500000 + 2345000 - 2345000 + 17250000 + 18125000);
     const locked = tandem('close', '2025-26', 'M03', '--allow-unmapped', '--json');
     expect(locked.status).toBe(1);
     expect((locked.json() as { error: { code: string } }).error.code).toBe('PERIOD_LOCKED');

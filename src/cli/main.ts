@@ -5,12 +5,14 @@
 import { Command } from 'commander';
 import { agreementCommand } from './commands/agreement.js';
 import { closeCommand, reopenCommand } from './commands/close.js';
+import { commentaryCommand } from './commands/commentary.js';
 import { demoCommand } from './commands/demo.js';
 import { forecastCommand } from './commands/forecast.js';
 import { importCommand } from './commands/import.js';
 import { initCommand } from './commands/init.js';
 import { journalsCommand } from './commands/journals.js';
 import { remapCommand } from './commands/remap.js';
+import { reportCommand } from './commands/report.js';
 import { statusCommand } from './commands/status.js';
 import { unmappedCommand } from './commands/unmapped.js';
 
@@ -19,7 +21,7 @@ const program = new Command('tandem')
   .version('0.1.0')
   .showHelpAfterError('(run with --help for usage)');
 
-for (const cmd of [initCommand(), agreementCommand(), importCommand(), unmappedCommand(), remapCommand(), statusCommand(), forecastCommand(), closeCommand(), reopenCommand(), journalsCommand(), demoCommand()]) {
+for (const cmd of [initCommand(), agreementCommand(), importCommand(), unmappedCommand(), remapCommand(), statusCommand(), forecastCommand(), closeCommand(), reopenCommand(), journalsCommand(), commentaryCommand(), reportCommand(), demoCommand()]) {
   program.addCommand(cmd);
 }
 

@@ -1,22 +1,18 @@
-// `tandem demo`: the example Sheffield fund end to end on the embedded SQLite default — load the
-// agreement, import every example extract in order, close M01 to M03 (the example keeps a few
-// unmapped lines on purpose, so it closes with --allow-unmapped and shows them), and print the
-// status and the M03 close. Run again, it changes nothing: the agreement and every file are
-// recognised as already loaded, and closed months are read back, not closed again.
+// `tandem demo`: the example Sheffield-scale fund for a whole year on the embedded SQLite default
+// (src/app/demo.ts does the work): load the agreement, import the hand-checked M01–M03 extracts
+// and a synthetic M04–M12, close every month, write the M06 and M12 reports, and say where they
+// are. Run again, it changes nothing.
 
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { loadAgreement } from '../../app/agreements.js';
-import { closePeriod, readClose, type CloseResult } from '../../app/close.js';
-import { importBatch } from '../../app/import-batch.js';
-import { periodStates } from '../../app/periods.js';
-import { periodKey } from '../../domain/period.js';
-import { fundStatus } from '../../app/status.js';
+import { runDemo } from '../../app/demo.js';
+import { TandemError } from '../../app/errors.js';
+import { readClose } from '../../app/close.js';
+import { formatThousands } from '../../domain/money.js';
 import { action, printJson, withCommonOptions, withContext, type CommonOptions } from '../common.js';
 import { describeClose } from './close.js';
-import { describeImport } from './import.js';
 import { describeStatus } from './status.js';
 
 export function projectRoot(): string {
@@ -29,7 +25,7 @@ export function projectRoot(): string {
   return dir;
 }
 
-/** Every example extract, ledger by ledger, in file-name order (names start with the period). */
+/** Every extract under DIR/ledgers/<ledger>/, ledger by ledger, in file-name order (names start with the period). */
 export function exampleExtracts(exampleDir: string): { ledgerId: string; path: string }[] {
   const ledgersDir = join(exampleDir, 'ledgers');
   return readdirSync(ledgersDir, { withFileTypes: true })
@@ -44,34 +40,39 @@ export function exampleExtracts(exampleDir: string): { ledgerId: string; path: s
     );
 }
 
+interface DemoOptions extends CommonOptions {
+  out: string;
+  lines?: string;
+}
+
 export function demoCommand(): Command {
   return withCommonOptions(new Command('demo'), { fund: false })
-    .description('load the example Sheffield fund (agreement and ledger extracts M01–M03), close M01–M03, and print the status and the M03 close')
+    .description('run the example Sheffield-scale fund for a whole year: import, close M01–M12, write the M06 and M12 reports')
+    .option('--out <dir>', 'where the synthetic extracts and the reports go', 'tandem-demo')
+    .option('--lines <n>', 'synthetic ledger lines for M04–M12 in total (default about 720)')
     .action(
-      action(async (options: CommonOptions) => {
+      action(async (options: DemoOptions) => {
+        const lines = options.lines === undefined ? undefined : Number(options.lines);
+        if (lines !== undefined && !(Number.isSafeInteger(lines) && lines > 0)) throw new TandemError('USAGE', `--lines "${options.lines}" is not a positive whole number`, [], 2);
         const exampleDir = join(projectRoot(), 'examples', 'sheffield');
         const show = (p: string) => relative(process.cwd(), p) || p;
+        const progress = !options.json && process.stderr.isTTY;
         await withContext(options, async (ctx) => {
-          const loaded = await loadAgreement(ctx, show(join(exampleDir, 'agreement.yaml')));
-          const imports = [];
-          for (const extract of exampleExtracts(exampleDir)) {
-            imports.push(await importBatch(ctx, { ledgerId: extract.ledgerId, path: show(extract.path), fundId: loaded.fundId }));
-          }
-          const status = await fundStatus(ctx, { fundId: loaded.fundId });
-          const closes: CloseResult[] = [];
-          for (const month of [1, 2, 3]) {
-            const period = periodKey(2025, month);
-            const state = (await periodStates(ctx.store, loaded.fundId)).get(period);
-            if (state?.action === 'close') closes.push({ document: await readClose(ctx, { fundId: loaded.fundId, period }), sha256: '', seconds: 0 });
-            else closes.push(await closePeriod(ctx, { fundId: loaded.fundId, period, allowUnmapped: true }));
-          }
-          if (options.json) return printJson({ agreement: loaded, imports, status, closes: closes.map((c) => c.document) });
-          console.log(`agreement: fund ${loaded.fundId} version ${loaded.version}${loaded.created ? ' (loaded now)' : ' (unchanged)'}`);
-          for (const r of imports) console.log(describeImport(r));
-          console.log(`\ndatabase: ${resolve(ctx.store.location)}\n`);
-          console.log(describeStatus(status));
-          console.log(`\n${describeClose(closes[closes.length - 1]!)}`);
-          console.log(`\nJournals for the finance systems: tandem journals 2025-26 M03 --format csv --out DIR (or --format ledger)`);
+          const result = await runDemo(ctx, { exampleDir, outDir: resolve(options.out), lines, show, onStep: progress ? (m) => process.stderr.write(`\r\x1b[K${m}`) : undefined }, exampleExtracts);
+          if (progress) process.stderr.write('\r\x1b[K');
+          if (options.json) return printJson(result);
+          const imported = result.imports.filter((i) => i.status === 'imported');
+          console.log(`agreement: fund ${result.agreement.fundId} version ${result.agreement.version}${result.agreement.created ? ' (loaded now)' : ' (unchanged)'}`);
+          console.log(`extracts: ${imported.length} imported (${imported.reduce((n, i) => n + i.lines, 0).toLocaleString('en-GB')} lines), ${result.imports.length - imported.length} already imported`);
+          console.log(`closed: ${result.closed.map((c) => `${c.period.slice(-3)}${c.status === 'closed' ? '' : ' (before)'}`).join(', ')}`);
+          console.log(`database: ${resolve(ctx.store.location)}\n`);
+          console.log(describeStatus(result.status));
+          const m12 = await readClose(ctx, { fundId: result.agreement.fundId, period: 202512 });
+          console.log(`\n${describeClose({ document: m12, sha256: '', seconds: 0 })}`);
+          const fund = m12.totals.fund;
+          console.log(`\nThe year (£000s): integrated fund budget ${formatThousands(fund.annualBudgetPence)}, outturn ${formatThousands(fund.fotPence)} (${fund.rag.toUpperCase()}).`);
+          console.log('\nReports (open the HTML in a browser; PDF, XLSX and CSV beside it):');
+          for (const r of result.reports) for (const f of r.files) console.log(`  ${r.period} ${f.format.padEnd(4)} ${show(f.path)}`);
         });
       }),
     );

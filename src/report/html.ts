@@ -1,0 +1,69 @@
+// The joint finance report as one self-contained HTML page (domain.md §9): styles and SVG charts
+// inline, no script, no network request (a Content-Security-Policy forbids any), accessible
+// (lang, heading hierarchy, captions, scoped headers, RAG in words) and printable on A4 landscape.
+// The PDF (pdf.ts) is printed from this same page. Every text value is escaped (escape.ts).
+
+import { invariant } from '../domain/money.js';
+import { html, raw } from './escape.js';
+import { balancesSection, journalsSection, provenanceSection, unmappedSection } from './html-ledger.js';
+import { chartsSection, poolsSection, riskShareSection, summarySection, titleBlock } from './html-sections.js';
+import { REPORT_CSS } from './html-style.js';
+import type { ReportData, ReportFigures } from './report-data.js';
+
+const AMOUNTS = ['annualBudgetPence', 'ytdBudgetPence', 'ytdActualPence', 'ytdVariancePence', 'fotPence', 'fotVariancePence'] as const satisfies readonly (keyof ReportFigures)[];
+
+/** The summary must read pooled, aligned, integrated, with integrated = pooled + aligned exactly. */
+function checkSummary(data: ReportData): void {
+  const [pooled, aligned, integrated] = data.summary;
+  invariant(pooled?.id === 'pooled' && aligned?.id === 'aligned' && integrated?.id === 'integrated' && data.summary.length === 3, 'report summary must be pooled, aligned, integrated');
+  for (const key of AMOUNTS) {
+    invariant(integrated[key] === pooled[key] + aligned[key], `report summary: integrated ${key} (${integrated[key]}) is not pooled + aligned (${pooled[key] + aligned[key]})`);
+  }
+}
+
+const SECTIONS = [
+  ['summary', 'Fund summary'],
+  ['schemes', 'Schemes by pool'],
+  ['risk-share', 'Risk share'],
+  ['charts', 'Trends and variances'],
+  ['journals', 'Journals'],
+  ['balances', 'Agreement of balances'],
+  ['unmapped', 'Unmapped lines'],
+  ['provenance', 'Provenance'],
+] as const;
+
+/** The whole report page. */
+export function renderReportHtml(data: ReportData): string {
+  checkSummary(data);
+  const title = `${data.fund.name}: joint finance report, ${data.monthName} (${data.period}) – ${data.classification}`;
+  const page = html`<!DOCTYPE html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta name="generator" content="Tandem">
+<title>${title}</title>
+<style>${raw(REPORT_CSS)}</style>
+</head>
+<body>
+${titleBlock(data)}
+<div class="page">
+<nav class="contents" aria-label="Contents"><strong>Contents</strong><ol>${SECTIONS.map(([id, label]) => html`<li><a href="#${id}">${label}</a></li>`)}</ol></nav>
+<main>
+${summarySection(data)}
+${poolsSection(data)}
+${riskShareSection(data)}
+${chartsSection(data)}
+${journalsSection(data)}
+${balancesSection(data)}
+${unmappedSection(data)}
+${provenanceSection(data)}
+</main>
+<p class="footer-marking">${data.classification}</p>
+</div>
+</body>
+</html>
+`;
+  return page.text;
+}

@@ -1,0 +1,230 @@
+// The joint finance report's HTML page, rendered from the Sheffield example's June 2025 close
+// (test/fixtures/report/sheffield-m03.json): structure and accessibility, every scheme's figures
+// in £000s as formatThousands gives them, exact shares, journals, balances, unmapped lines,
+// provenance and escaping — then the page opened in real Chromium from a file: no console error,
+// no request but the page itself, the accessibility basics, and the screenshots (test-artifacts/
+// and docs/report-screenshot.png, which the README shows).
+
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatPounds, formatThousands } from '../src/domain/money.js';
+import { launchChromium } from '../src/report/browser.js';
+import { escapeHtml } from '../src/report/escape.js';
+import { renderReportHtml } from '../src/report/html.js';
+import type { ReportData } from '../src/report/report-data.js';
+
+const fixture = (): ReportData => JSON.parse(readFileSync('test/fixtures/report/sheffield-m03.json', 'utf8')) as ReportData;
+const data = fixture();
+const page = renderReportHtml(data);
+const AMOUNTS = ['annualBudgetPence', 'ytdBudgetPence', 'ytdActualPence', 'ytdVariancePence', 'fotPence', 'fotVariancePence'] as const;
+
+const all = (text: string, re: RegExp) => [...text.matchAll(re)];
+const stripTags = (s: string) => s.replace(/<[^>]*>/g, '').trim();
+/** The first element `<tag …attr…>…</tag>` (not nested in itself) whose opening tag contains `marker`. */
+function element(text: string, tag: string, marker: string): string {
+  const open = new RegExp(`<${tag}\\b[^>]*${marker.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^>]*>`).exec(text);
+  if (!open) throw new Error(`no <${tag}> with ${marker}`);
+  const end = text.indexOf(`</${tag}>`, open.index);
+  return text.slice(open.index, end + tag.length + 3);
+}
+const cells = (row: string) => all(row, /<td\b[^>]*>(.*?)<\/td>/gs).map((m) => stripTags(m[1]!));
+
+describe('report HTML', () => {
+  it('is one self-contained page in British English, with no script and nothing to fetch', () => {
+    expect(page.startsWith('<!DOCTYPE html>\n<html lang="en-GB">')).toBe(true);
+    expect(page).not.toMatch(/<script|<link|<img|<iframe|@import|javascript:/i);
+    expect(all(page, /\b(?:src|href)="([^"]*)"/g).map((m) => m[1]).filter((u) => !u!.startsWith('#'))).toEqual([]);
+    expect(all(page, /url\(([^)]*)\)/g).map((m) => m[1]).filter((u) => !u!.startsWith('#'))).toEqual([]);
+    expect(all(page, /https?:\/\/[^"\s<]*/g).map((m) => m[0])).toEqual(Array(data.series.length + 2).fill('http://www.w3.org/2000/svg'));
+    expect(page).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"`);
+    expect(page).toMatch(/@media print \{[^]*section\.report-section \{ break-before: page;/);
+    expect(page).toContain('@page { size: A4 landscape;');
+  });
+
+  it('has the title block and a heading hierarchy in report order', () => {
+    const headings = all(page, /<h([1-6])\b[^>]*>(.*?)<\/h\1>/gs).map((m) => ({ level: Number(m[1]), text: stripTags(m[2]!) }));
+    expect(headings.filter((h) => h.level === 1).map((h) => h.text)).toEqual(['Sheffield Better Care Fund (section 75)']);
+    expect(headings.filter((h) => h.level === 2).map((h) => h.text)).toEqual(['Fund summary', 'Schemes by pool', 'Risk share', 'Trends and variances', 'Journals', 'Agreement of balances', 'Unmapped lines', 'Provenance']);
+    headings.forEach((h, i) => expect(h.level, `${h.text} follows ${headings[i - 1]?.text}`).toBeLessThanOrEqual((headings[i - 1]?.level ?? 0) + 1));
+    expect(headings[0]!.level).toBe(1);
+    const title = element(page, 'header', 'report-header');
+    for (const text of ['OFFICIAL', 'Joint finance report', 'June 2025', '2025-26 M03', 'version 1', '<dt>Closed</dt><dd>23 November 2026, 12:07 UTC</dd>', '<dt>Closed by</dt><dd>root</dd>']) expect(title).toContain(text);
+  });
+
+  it('gives every table a caption and every header cell a scope', () => {
+    const tables = all(page, /<table\b[^>]*>\s*<caption>(.*?)<\/caption>/gs);
+    expect(all(page, /<table\b/g).length).toBe(tables.length);
+    expect(tables.length).toBeGreaterThan(10);
+    const ths = all(page, /<th\b[^>]*>/g).map((m) => m[0]);
+    expect(ths.filter((th) => !/\bscope="(col|row)"/.test(th))).toEqual([]);
+  });
+
+  it('shows the summary in £000s with integrated = pooled + aligned', () => {
+    const [pooled, aligned, integrated] = data.summary as [ReportData['summary'][number], ReportData['summary'][number], ReportData['summary'][number]];
+    const row = (id: string) => cells(element(page, 'tr', `data-summary="${id}"`));
+    for (const [i, key] of AMOUNTS.entries()) {
+      expect(integrated[key]).toBe(pooled[key] + aligned[key]);
+      expect(row('integrated')[i]).toBe(formatThousands(pooled[key] + aligned[key]));
+      expect(row('pooled')[i]).toBe(formatThousands(pooled[key]));
+      expect(row('aligned')[i]).toBe(formatThousands(aligned[key]));
+    }
+    expect(row('integrated')).toEqual(['278,000.0', '68,670.0', '69,437.7', '767.7', '277,385.7', '-614.3', 'Green']);
+    const broken = fixture();
+    broken.summary[2]!.fotPence += 1;
+    expect(() => renderReportHtml(broken)).toThrow(/integrated fotPence .* is not pooled \+ aligned/);
+  });
+
+  it("shows every scheme's figures in £000s as formatThousands gives them, with FOT basis, RAG in words and commentary", () => {
+    const schemes = data.pools.flatMap((p) => p.schemes);
+    expect(schemes).toHaveLength(5);
+    for (const s of schemes) {
+      const row = element(page, 'tr', `data-scheme="${s.id}"`);
+      expect(stripTags(/<th scope="row">(.*?)<\/th>/s.exec(row)![1]!)).toMatch(new RegExp(`^${s.name}`));
+      const label = { red: 'Red', amber: 'Amber', green: 'Green' }[s.rag];
+      const basis = { plan: 'On plan', run_rate: 'Run rate' }[s.fotBasis as 'plan'];
+      expect(cells(row)).toEqual([s.type === 'pooled' ? 'Pooled' : 'Aligned', ...AMOUNTS.map((k) => formatThousands(s[k])), basis, label]);
+      expect(row).toContain(`<span class="rag rag-${s.rag}">${label}</span>`);
+      expect(stripTags(element(page, 'tr', `data-commentary="${s.id}"`))).toBe('CommentaryNo commentary');
+    }
+    expect(cells(element(page, 'tr', 'data-scheme="lths"')).slice(-1)).toEqual(['Amber']);
+    for (const pool of data.pools) expect(cells(element(page, 'tr', `data-pool-total="${pool.id}"`)).slice(1, 7)).toEqual(AMOUNTS.map((k) => formatThousands(pool[k])));
+    const withNote = fixture();
+    withNote.pools[0]!.schemes[3]!.commentary = { text: 'Placements up 4% on plan since April.', by: 'pool.manager', at: '2025-07-08T10:30:00.000Z' };
+    expect(stripTags(element(renderReportHtml(withNote), 'tr', 'data-commentary="lths"'))).toBe('CommentaryPlacements up 4% on plan since April. — pool.manager, 8 July 2025, 10:30 UTC');
+  });
+
+  it('shows the risk share to the penny with its reasons, and each partner exposure', () => {
+    const share = data.shares[0]!;
+    expect(cells(element(page, 'tr', `data-unit="${share.unit}"`))).toEqual(['£2,474,627.20', '£1,221,097.38', '£1,253,529.82', '£0.00']);
+    for (const reason of share.reasons) expect(page).toContain(`<li>${escapeHtml(reason)}</li>`);
+    for (const e of data.exposure) expect(cells(element(page, 'tr', `data-partner="${e.partner}"`))).toEqual([formatPounds(e.sharePence, { symbol: true })]);
+  });
+
+  it("lists each ledger's journals in its own code columns, with exact debits and credits", () => {
+    for (const ledger of data.journals) {
+      for (const j of ledger.journals) {
+        const table = element(page, 'table', `data-ledger="${ledger.ledger}" data-ref="${j.ref}"`);
+        const heads = all(element(table, 'thead', ''), /<th scope="col"[^>]*>(.*?)<\/th>/g).map((m) => m[1]);
+        expect(heads).toEqual([...ledger.codeColumns, 'Description', 'Debit', 'Credit']);
+        const rows = all(element(table, 'tbody', ''), /<tr>(.*?)<\/tr>/gs).map((m) => cells(m[1]!));
+        expect(rows).toEqual(j.lines.map((l) => [...ledger.codeColumns.map((c) => l.codes[c]), escapeHtml(l.description), l.debitPence ? formatPounds(l.debitPence) : '', l.creditPence ? formatPounds(l.creditPence) : '']));
+      }
+    }
+    expect(page).toContain('<h3 id="ledger-scc">Sheffield City Council general ledger</h3>');
+  });
+
+  it('shows agreement of balances at 0.00, and flags a difference when there is one', () => {
+    expect(cells(element(page, 'tr', 'data-balance="scc-sccg"'))).toEqual(['NHS Sheffield CCG', '7,840,833.35', '7,432,412.48', '0.00', '23,545,000.05', '22,172,537.69', '0.00', '✓ Agreed']);
+    expect(page).not.toContain('balance-warning');
+    const broken = fixture();
+    broken.balances[1]!.differencePence = 5;
+    const flagged = renderReportHtml(broken);
+    expect(flagged).toContain('<strong>Warning: balances do not agree</strong>');
+    expect(element(flagged, 'tr', 'data-balance="sccg-scc"')).toContain('<td class="num flag">0.05 ⚠</td>');
+    expect(cells(element(flagged, 'tr', 'data-balance="sccg-scc"')).at(-1)).toBe('⚠ Does not agree');
+  });
+
+  it('warns prominently about unmapped lines, and says so when there are none', () => {
+    expect(element(page, 'div', 'unmapped-warning')).toContain('Warning: 12 unmapped ledger lines');
+    expect(page).toContain('12 lines totalling £1,331,110.00 matched no mapping rule');
+    expect(cells(element(page, 'tr', 'data-ledger="scc"'))).toEqual(['7', '812,360.00']);
+    const clean = renderReportHtml({ ...fixture(), unmapped: [] });
+    expect(clean).not.toContain('unmapped-warning');
+    expect(clean).toContain('No unmapped lines');
+  });
+
+  it('gives the provenance: versions, close hash, who and when, every batch', () => {
+    const section = element(page, 'section', 'id="provenance"');
+    for (const text of ['c30adf4438315c4f7883f8319769064dcb672d928e3cb96fdad7836bde549d2b', '10 July 2025, 09:00 UTC', 'finance.officer', '<dd>None</dd>']) expect(section).toContain(text);
+    for (const b of data.provenance.batches) expect(cells(element(section, 'tr', `data-batch="${b.id}"`))).toEqual([b.ledger, b.file, b.sha256.slice(0, 12), b.periods.join(', ')]);
+  });
+
+  it('escapes every text value: a <script> in a commentary, a file name, a fund name', () => {
+    const evil = fixture();
+    evil.fund.name = 'Fund <b>bold</b> & "quoted"';
+    evil.pools[0]!.schemes[0]!.commentary = { text: '<script>alert("commentary")</script>', by: '<i>x</i>', at: '2025-07-01T00:00:00Z' };
+    evil.provenance.batches[0]!.file = 'ledgers/<script>alert(1)</script>.csv';
+    const out = renderReportHtml(evil);
+    expect(out).not.toMatch(/<script|<b>bold|<i>x/);
+    expect(out).toContain('&lt;script&gt;alert(&quot;commentary&quot;)&lt;/script&gt;');
+    expect(out).toContain('ledgers/&lt;script&gt;alert(1)&lt;/script&gt;.csv');
+    expect(out).toContain('<h1>Fund &lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot;</h1>');
+  });
+
+  it('draws the charts: a trend per series, the variance by scheme and the exposure', () => {
+    expect(all(page, /<svg [^>]*role="img"/g)).toHaveLength(data.series.length + 2);
+    for (const s of data.series) expect(page).toContain(`<title id="chart-trend-${s.id}-title">`);
+    expect(all(element(page, 'svg', 'chart-variance'), /<rect class="bar /g)).toHaveLength(5);
+    expect(page).toContain('>-3,088.9 underspend</text>');
+  });
+});
+
+describe('report HTML in Chromium', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    const t = performance.now();
+    browser = await launchChromium();
+    console.log(`chromium launch: ${Math.round(performance.now() - t)} ms`);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('loads from a file with no console error and no request but the page, and passes the accessibility basics', async () => {
+    const t = performance.now();
+    mkdirSync('test-artifacts', { recursive: true });
+    const file = resolve('test-artifacts/report-m03.html');
+    writeFileSync(file, page);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const tab = await context.newPage();
+    const messages: string[] = [];
+    const requests: string[] = [];
+    tab.on('console', (m) => messages.push(`${m.type()}: ${m.text()}`));
+    tab.on('pageerror', (e) => messages.push(`pageerror: ${e.message}`));
+    tab.on('request', (r) => requests.push(r.url()));
+    await tab.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    expect(messages.filter((m) => /^(error|warning|pageerror)/.test(m))).toEqual([]);
+    expect(requests).toEqual([pathToFileURL(file).href]);
+
+    const audit = await tab.evaluate(() => ({
+      lang: document.documentElement.lang,
+      tables: document.querySelectorAll('table').length,
+      tablesWithoutCaption: [...document.querySelectorAll('table')].filter((t) => !t.caption || t.caption.textContent!.trim() === '').length,
+      thWithoutScope: [...document.querySelectorAll('th')].filter((th) => !['col', 'row'].includes(th.getAttribute('scope') ?? '')).length,
+      svgs: document.querySelectorAll('svg').length,
+      badSvgs: [...document.querySelectorAll('svg')].filter((s) => s.getAttribute('role') !== 'img' || !s.querySelector(':scope > title')?.textContent || !s.querySelector(':scope > desc')?.textContent).length,
+      emptySvgs: [...document.querySelectorAll('svg')].filter((s) => s.getBoundingClientRect().width < 300 || s.getBoundingClientRect().height < 100).length,
+      h1: [...document.querySelectorAll('h1')].map((h) => h.textContent),
+      ragWithoutText: [...document.querySelectorAll('.rag')].filter((r) => !['Red', 'Amber', 'Green'].includes(r.textContent ?? '')).length,
+      rags: document.querySelectorAll('.rag').length,
+      overflowing: document.documentElement.scrollWidth > window.innerWidth,
+      widerThanPage: [...document.querySelectorAll('main table, main svg')].filter((el) => el.getBoundingClientRect().right > document.querySelector('main')!.getBoundingClientRect().right + 1).length,
+    }));
+    expect(audit).toEqual({
+      lang: 'en-GB',
+      tables: expect.any(Number) as number,
+      tablesWithoutCaption: 0,
+      thWithoutScope: 0,
+      svgs: data.series.length + 2,
+      badSvgs: 0,
+      emptySvgs: 0,
+      h1: [data.fund.name],
+      ragWithoutText: 0,
+      rags: expect.any(Number) as number,
+      overflowing: false,
+      widerThanPage: 0,
+    });
+    expect(audit.tables).toBeGreaterThan(10);
+    expect(audit.rags).toBe(3 + 1 + 5 + 2);
+
+    await tab.screenshot({ path: 'test-artifacts/report-m03.png', fullPage: true });
+    await tab.screenshot({ path: 'docs/report-screenshot.png', fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 1500 } });
+    expect(statSync('test-artifacts/report-m03.png').size).toBeGreaterThan(50_000);
+    expect(statSync('docs/report-screenshot.png').size).toBeLessThan(400_000);
+    await context.close();
+    console.log(`chromium page load, audit and screenshots: ${Math.round(performance.now() - t)} ms`);
+  });
+});
