@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPounds, formatThousands } from '../src/domain/money.js';
 import { launchChromium } from '../src/report/browser.js';
 import { escapeHtml } from '../src/report/escape.js';
+import { MAX_JOURNAL_LINES_SHOWN } from '../src/report/html-ledger.js';
 import { renderReportHtml } from '../src/report/html.js';
 import type { ReportData } from '../src/report/report-data.js';
 
@@ -114,6 +115,21 @@ describe('report HTML', () => {
       }
     }
     expect(page).toContain('<h3 id="ledger-scc">Sheffield City Council general ledger</h3>');
+  });
+
+  it('shows the first lines of a very long journal with its full totals, and points to the XLSX and CSV for the rest', () => {
+    const big = fixture();
+    const journal = big.journals[0]!.journals[1]!;
+    const line = journal.lines.find((l) => l.role === 'spend' || l.role === 'recharge_income' || l.role === 'fund_spend')!;
+    const extra = Array.from({ length: 100 }, () => ({ ...line, debitPence: line.creditPence, creditPence: line.debitPence }));
+    journal.lines.push(...extra, ...extra.map((l) => ({ ...l, debitPence: l.creditPence, creditPence: l.debitPence })));
+    const table = element(renderReportHtml(big), 'table', `data-ref="${journal.ref}"`);
+    const rows = all(element(table, 'tbody', ''), /<tr>(.*?)<\/tr>/gs);
+    expect(rows).toHaveLength(MAX_JOURNAL_LINES_SHOWN);
+    expect(table).toContain(`… and ${(journal.lines.length - MAX_JOURNAL_LINES_SHOWN).toLocaleString('en-GB')} more lines`);
+    const totals = cells(element(table, 'tfoot', ''));
+    const sum = journal.lines.reduce((n, l) => n + l.debitPence, 0);
+    expect(totals).toEqual([formatPounds(sum), formatPounds(sum)]);
   });
 
   it('shows agreement of balances at 0.00, and flags a difference when there is one', () => {

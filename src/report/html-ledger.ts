@@ -16,17 +16,27 @@ const VARIANT: Record<Journal['variant'], string> = { standard: '', accrual: ' (
 
 const pounds = (pence: number) => formatPounds(pence);
 
+/**
+ * Lines shown per journal on the page. A recharge journal of a large fund has one line per
+ * analysis-code combination (thousands); the web page and PDF show the first ones and the
+ * journal's totals, and point to the XLSX and CSV, which hold every line.
+ */
+export const MAX_JOURNAL_LINES_SHOWN = 40;
+
 function journalTable(data: ReportData, ledger: ReportLedgerJournals, j: Journal): Html {
   const totals = journalTotals(j);
   const cols = ledger.codeColumns;
-  const lines = j.lines.map(
+  const shown = j.lines.slice(0, MAX_JOURNAL_LINES_SHOWN);
+  const hidden = j.lines.length - shown.length;
+  const more = hidden > 0 ? html`<tr class="more"><td colspan="${cols.length + 3}">… and ${hidden.toLocaleString('en-GB')} more line${hidden === 1 ? '' : 's'} (every line is in the XLSX Journals sheet and the journals CSV); the totals below are of all ${j.lines.length.toLocaleString('en-GB')} lines.</td></tr>` : html``;
+  const lines = shown.map(
     (l) =>
       html`<tr>${cols.map((c) => html`<td class="code">${l.codes[c] ?? ''}</td>`)}<td>${l.description}</td><td class="num">${l.debitPence ? pounds(l.debitPence) : ''}</td><td class="num">${l.creditPence ? pounds(l.creditPence) : ''}</td></tr>`,
   );
   return html`<table class="journal-table" data-ledger="${ledger.ledger}" data-ref="${j.ref}">
 <caption><span class="ref">${j.ref}</span>${j.description}, £<span class="journal-meta">${KIND[j.kind]} journal${VARIANT[j.variant]} in ${ledger.ledgerName} · ${j.date} · ${j.period} · with ${partnerName(data, j.counterparty)} · pool ${j.pool}</span></caption>
 <thead><tr>${cols.map((c) => html`<th scope="col">${c}</th>`)}<th scope="col">Description</th><th scope="col" class="num">Debit</th><th scope="col" class="num">Credit</th></tr></thead>
-<tbody>${lines}</tbody>
+<tbody>${lines}${more}</tbody>
 <tfoot><tr class="total"><th scope="row" colspan="${cols.length + 1}">Total</th><td class="num">${pounds(totals.debitPence)}</td><td class="num">${pounds(totals.creditPence)}</td></tr></tfoot>
 </table>`;
 }
