@@ -6,9 +6,6 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { PeriodKey } from '../domain/period.js';
 import { reportCsvTables } from '../report/csv.js';
-import { renderReportHtml } from '../report/html.js';
-import { renderReportPdf } from '../report/pdf.js';
-import { renderReportXlsx } from '../report/xlsx.js';
 import { buildReport, reportLines } from './report.js';
 import type { AppContext } from './context.js';
 import { TandemError } from './errors.js';
@@ -55,6 +52,8 @@ export async function writeReportFiles(ctx: AppContext, request: { fundId?: stri
   const needHtml = request.formats.includes('html') || request.formats.includes('pdf');
   if (needHtml) {
     const t = process.hrtime.bigint();
+    // Renderers load on demand: every tandem command starts without Chromium's driver or exceljs.
+    const { renderReportHtml } = await import('../report/html.js');
     html = renderReportHtml(data);
     if (request.formats.includes('html')) {
       await atomicWrite(`${stem}.html`, (tmp) => writeFile(tmp, html!, 'utf8'));
@@ -63,11 +62,13 @@ export async function writeReportFiles(ctx: AppContext, request: { fundId?: stri
   }
   if (request.formats.includes('pdf')) {
     const t = process.hrtime.bigint();
+    const { renderReportPdf } = await import('../report/pdf.js');
     await atomicWrite(`${stem}.pdf`, (tmp) => renderReportPdf(html!, tmp, data));
     files.push({ format: 'pdf', path: `${stem}.pdf`, seconds: elapsed(t) });
   }
   if (request.formats.includes('xlsx')) {
     const t = process.hrtime.bigint();
+    const { renderReportXlsx } = await import('../report/xlsx.js');
     const lines = await reportLines(ctx, report);
     await atomicWrite(`${stem}.xlsx`, async (tmp) => void (await renderReportXlsx(data, lines, tmp)));
     files.push({ format: 'xlsx', path: `${stem}.xlsx`, seconds: elapsed(t) });
