@@ -157,9 +157,9 @@ describe('tandem CLI', () => {
 
     const files = tandem('journals', '2025-06', '--format', 'ledger', '--out', 'j', '--json');
     expect(files.status, files.stderr).toBe(0);
-    const written = (files.json() as { files: { ledger: string; path: string }[] }).files;
-    expect(written.map((f) => f.ledger).sort()).toEqual(['scc', 'sccg']);
-    expect(readFileSync(join(dir, written[0]!.path), 'utf8')).toMatch(/^commodity GBP$/m);
+    const journalFiles = (files.json() as { files: { ledger: string; path: string }[] }).files;
+    expect(journalFiles.map((f) => f.ledger).sort()).toEqual(['scc', 'sccg']);
+    expect(readFileSync(join(dir, journalFiles[0]!.path), 'utf8')).toMatch(/^commodity GBP$/m);
 
     expect(tandem('reopen', '2025-26', 'M03', '--reason', 'late CHC invoice', '--json').status).toBe(0);
     const refused = tandem('close', '2025-06', '--json');
@@ -174,5 +174,18 @@ describe('tandem CLI', () => {
       expect(doc.schemes[0]).toHaveProperty(key);
     }
     expect(doc.unmapped.reduce((n, u) => n + u.lines, 0)).toBe(12);
+
+    const note = tandem('commentary', 'set', 'lths', '2025-26', 'M03', '--text', '=cmd|"/c calc"!A1 fee uplift', '--json');
+    expect(note.status, note.stderr).toBe(0);
+    expect(tandem('commentary', 'set', 'nope', '2025-06', '--text', 'x').status).toBe(1);
+    const report = tandem('report', '2025-06', '--format', 'csv,html', '--out', 'r', '--json');
+    expect(report.status, report.stderr).toBe(0);
+    const written = (report.json() as { closeVersion: number; files: { format: string; path: string }[] });
+    expect(written.closeVersion).toBe(2);
+    const csvDir = written.files.find((f) => f.format === 'csv')!.path;
+    const schemes = readFileSync(resolve(dir, csvDir, 'schemes.csv'), 'utf8');
+    expect(schemes).toContain('"\'=cmd|""/c calc""!A1 fee uplift"');
+    expect(readFileSync(resolve(dir, written.files.find((f) => f.format === 'html')!.path), 'utf8')).toContain('=cmd|&quot;/c calc&quot;!A1 fee uplift');
+    expect(tandem('report', '2025-26', 'M04', '--json').status).toBe(1); // not closed
   });
 });
