@@ -3,13 +3,16 @@
 // structure (sheets, frozen panes, autofilters, £ formats, formulas rather than constants) and
 // recalculated by headless LibreOffice (test/support/libreoffice.ts) to prove every live formula
 // gives Tandem's figure to the penny. Amounts are compared as pence parsed exactly from text
-// (parseAmount), never with parseFloat. LibreOffice runs twice in all: once on the rendered file,
-// once on a copy whose every cached result is poisoned, which it must correct.
+// (parseAmount), never with parseFloat. LibreOffice runs three times in all: once on the rendered
+// file, once on a copy whose every cached result is poisoned, which it must correct, and once on a
+// workbook of hostile text and awkward amounts in the Lines rows, which the report writes as XML
+// itself (xlsx-line-rows.ts, xlsx-xml.ts); that XML is also read raw from the zip and checked.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { inflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import type { Cell, Worksheet } from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +22,7 @@ import type { ReportData, ReportFigures, ReportLine, ReportLineBatch } from '../
 import { renderReportXlsx } from '../src/report/xlsx.js';
 import { POUNDS_FORMAT } from '../src/report/xlsx-layout.js';
 import { sheetBacklog } from '../src/report/xlsx-lines.js';
+import { cellText, poundsText, xmlSafe, xmlText } from '../src/report/xlsx-xml.js';
 import { recalculate } from './support/libreoffice.js';
 
 const SHEETS = ['Summary', 'Schemes', 'Risk share', 'Journals', 'Agreement of balances', 'Unmapped'];
@@ -270,5 +274,150 @@ describe('XLSX report: lines split across sheets, and failures', () => {
     const ws = wb.addWorksheet('x');
     ws.addRow(['a']).commit();
     expect(sheetBacklog(ws)).toEqual(expect.any(Number));
+  });
+});
+
+/** One part of a zip file (an .xlsx), found through the central directory and inflated. */
+function zipPart(file: string, name: string): string {
+  const zip = readFileSync(file);
+  const end = zip.lastIndexOf(Buffer.from('PK\x05\x06', 'latin1'));
+  let at = zip.readUInt32LE(end + 16);
+  for (let i = zip.readUInt16LE(end + 10); i > 0; i--) {
+    const method = zip.readUInt16LE(at + 10);
+    const size = zip.readUInt32LE(at + 20);
+    const nameLength = zip.readUInt16LE(at + 28);
+    const local = zip.readUInt32LE(at + 42);
+    if (zip.toString('utf8', at + 46, at + 46 + nameLength).replace(/^\//, '') === name) {
+      const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+      const data = zip.subarray(start, start + size);
+      return (method === 8 ? inflateRawSync(data) : data).toString('utf8');
+    }
+    at += 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+  }
+  throw new Error(`no ${name} in ${file}`);
+}
+
+/** The worksheet XML of the sheet called `sheet`, through workbook.xml and its relationships. */
+function sheetXml(file: string, sheet: string): string {
+  const id = new RegExp(`<sheet [^>]*name="${sheet}"[^>]*r:id="([^"]+)"`).exec(zipPart(file, 'xl/workbook.xml'))?.[1];
+  const target = new RegExp(`<Relationship [^>]*Id="${id}"[^>]*Target="([^"]+)"`).exec(zipPart(file, 'xl/_rels/workbook.xml.rels'))?.[1];
+  expect(target, `sheet ${sheet}`).toBeDefined();
+  return zipPart(file, `xl/${target!}`);
+}
+
+/** Any character XML 1.0 cannot hold (an unpaired surrogate included). */
+const NOT_XML = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Hostile text in, what a spreadsheet must read back: guarded, forbidden characters gone, the rest kept. */
+const HOSTILE: [string, string][] = [
+  ['a & b <c> "d" \'e\' ]]>', 'a & b <c> "d" \'e\' ]]>'],
+  ['tab\there, line\nfeed', 'tab\there, line\nfeed'],
+  ['carriage\r\nreturn', 'carriage\r\nreturn'],
+  ['bell\u0007, nul\u0000 and escape\u001b go', 'bell, nul and escape go'],
+  ['\u0001=HYPERLINK("http://x","y")', '\'=HYPERLINK("http://x","y")'],
+  ['emoji 😀 and £ and ’ stay', 'emoji 😀 and £ and ’ stay'],
+  ['lone \ud800 and \udc00 surrogates, \uffff \ufffe non-characters go', 'lone  and  surrogates,   non-characters go'],
+  ['=1+1', "'=1+1"],
+  ['@SUM(A1)', "'@SUM(A1)"],
+  ['+44 7700 900123', "'+44 7700 900123"],
+  ['-521900', '-521900'],
+  ['-12.50', '-12.50'],
+];
+/** Awkward amounts in pence: zero, single pennies, round pounds, and 13-digit ones (LibreOffice prints 15 digits). */
+const AMOUNTS = [0, 1, -1, 5, -5, 10, -10, 99, -99, 100, -100, 101, -101, 123_456, -987_654_321, 100_000_000_000, -123_456_789_012, 2 ** 40 + 7];
+
+/** A batch of hostile lines: every HOSTILE text with every AMOUNT, empty values leaving gaps, spill past the header. */
+function hostileBatch(): { batch: ReportLineBatch; lines: ReportLine[] } {
+  const lines: ReportLine[] = [];
+  let seed = 7;
+  const next = () => (seed = (seed * 48_271) % 2_147_483_647); // MINSTD: exact in doubles
+  for (let i = 0; i < 300; i++) {
+    const amountPence = i < AMOUNTS.length ? AMOUNTS[i]! : (next() % 2_000_000_001) - 1_000_000_000;
+    const [text] = HOSTILE[i % HOSTILE.length]!;
+    lines.push({ lineNo: i + 2, period: '2025-26 M03', schemeId: 'lths', amountPence, raw: [text, i % 3 === 0 ? '' : `kept ${i}`, `after ${i}`, ...(i % 5 === 0 ? ['spilt'] : [])] });
+  }
+  async function* chunks(): AsyncGenerator<ReportLine[]> {
+    for (let i = 0; i < lines.length; i += 64) yield lines.slice(i, i + 64);
+  }
+  return { batch: { batchId: 9, ledger: 'scc & <co>', file: '\u0002=file.csv', header: ['Text', 'Maybe\u0003', 'After'], lines: chunks() }, lines };
+}
+
+describe('XLSX report: the Lines rows the report writes as XML itself', () => {
+  it('escapes text, removes what XML 1.0 forbids before the formula guard, and writes exact pounds', () => {
+    for (const [text, expected] of HOSTILE) {
+      expect(cellText(text), text).toBe(xmlText(expected));
+      expect(NOT_XML.test(cellText(text)), text).toBe(false);
+    }
+    expect(xmlText('a & <b> \r c')).toBe('a &amp; &lt;b&gt; &#13; c');
+    expect(xmlSafe('x\u0000y\ud83d\ude00')).toBe('xy😀');
+    expect(['Care homes', '', '£5'].map(cellText)).toEqual(['Care homes', '', '£5']);
+    const pounds = [0, 1, -1, 9, 10, -99, 100, -100, 12_345, -123_456_789_012, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER].map(poundsText);
+    expect(pounds).toEqual(['0.00', '0.01', '-0.01', '0.09', '0.10', '-0.99', '1.00', '-1.00', '123.45', '-1234567890.12', '90071992547409.91', '-90071992547409.91']);
+    for (const bad of [0.5, Number.NaN, 2 ** 53]) expect(() => poundsText(bad)).toThrow(InvariantError);
+  });
+
+  it('guards exactly the text cell-guard.ts guards, whatever the first character', () => {
+    for (let c = 0; c <= 0xffff; c++) {
+      for (const rest of ['', 'x', '1', '1.5', ' 1']) {
+        const text = String.fromCharCode(c) + rest;
+        const expected = xmlText(guardCell(xmlSafe(text)));
+        if (cellText(text) !== expected) expect(cellText(text), `U+${c.toString(16)} + "${rest}"`).toBe(expected);
+      }
+    }
+  });
+
+  it('writes well-formed, compact rows: the first cell of each row and any cell after a gap named, the rest implied', () => {
+    const xml = sheetXml(file, 'Lines');
+    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>')).toBe(true);
+    expect(xml.match(/<sheetData>/g)).toHaveLength(1);
+    expect(xml.match(/<\/sheetData>/g)).toHaveLength(1);
+    expect(xml).toMatch(/<\/sheetData><autoFilter ref="A1:P13"\/>.*<pageSetup [^>]*orientation="landscape"[^>]*\/>.*<oddHeader>&amp;COFFICIAL<\/oddHeader>.*<\/worksheet>$/);
+    expect(xml).toContain('<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>');
+    const rows = [...xml.matchAll(/<row r="(\d+)"[^>]*>(.*?)<\/row>/g)];
+    expect(rows.map((m) => Number(m[1]))).toEqual(Array.from({ length: 13 }, (_, i) => i + 1));
+    for (const [, r, cells] of rows.slice(1)) expect(cells!.startsWith(`<c r="A${r}" t="str">`), `row ${r}`).toBe(true);
+    // The CCG row: H follows G unnamed; L comes after a gap, so it is named.
+    expect(rows[8]![2]).toMatch(/^<c r="A9" t="str"><v>sccg<\/v><\/c><c><v>6<\/v><\/c><c t="str"><v>'=cmd\.xlsx<\/v><\/c>.*<c s="\d+"><v>-3\.33<\/v><\/c><c t="str"><v>703100<\/v><\/c><c r="L9" t="str"><v>03N<\/v><\/c>/);
+    expect(NOT_XML.test(xml)).toBe(false);
+  });
+
+  it('reads back hostile text and awkward amounts to the penny, in exceljs and in LibreOffice', { timeout: 120_000 }, async () => {
+    const out = path.join(dir, 'hostile.xlsx');
+    const { batch, lines } = hostileBatch();
+    expect(await renderReportXlsx(fixture(), [batch], out)).toEqual({ sheets: [...SHEETS, 'Lines'], lineRows: 300 });
+    const xml = sheetXml(out, 'Lines');
+    expect(NOT_XML.test(xml)).toBe(false);
+    expect(xml).not.toMatch(/\r/); // written as &#13;, so XML end-of-line handling cannot turn it into \n
+
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(out);
+    const ws = wb.getWorksheet('Lines')!;
+    expect(ws.getRow(1).values).toEqual([undefined, 'Ledger', 'Batch', 'File', 'Line', 'Period', 'Scheme', 'Amount £', 'Text', 'Maybe', 'After']);
+    expect(ws.rowCount).toBe(301);
+    expect(ws.autoFilter).toBe('A1:J301');
+    lines.forEach((line, i) => {
+      const row = ws.getRow(i + 2);
+      const what = `row ${i + 2}`;
+      expect([row.getCell(1).value, row.getCell(2).value, row.getCell(3).value, row.getCell(4).value], what).toEqual(['scc & <co>', 9, "'=file.csv", line.lineNo]);
+      expect(pence(row.getCell(7).value), what).toBe(line.amountPence);
+      expect(row.getCell(7).numFmt, what).toBe(POUNDS_FORMAT);
+      expect(row.getCell(8).value, what).toBe(HOSTILE[i % HOSTILE.length]![1]);
+      expect(row.getCell(9).value ?? null, what).toBe(i % 3 === 0 ? null : `kept ${i}`);
+      expect(row.getCell(10).value, what).toBe(`after ${i}`);
+      expect(row.getCell(11).value ?? null, what).toBe(i % 5 === 0 ? 'spilt' : null);
+    });
+
+    const sheets = await recalculate(out);
+    const back = sheets.get('Lines')!;
+    expect(back).toHaveLength(301);
+    lines.forEach((line, i) => {
+      const row = back[i + 1]!;
+      const what = `LibreOffice row ${i + 2}`;
+      expect(pence(row[6]), what).toBe(line.amountPence);
+      expect([row[0], row[1], row[2], row[3]], what).toEqual(['scc & <co>', '9', "'=file.csv", String(line.lineNo)]);
+      expect(row[7], what).toBe(HOSTILE[i % HOSTILE.length]![1]);
+      expect(row[8], what).toBe(i % 3 === 0 ? '' : `kept ${i}`);
+      expect(row[10] ?? '', what).toBe(i % 5 === 0 ? 'spilt' : '');
+    });
   });
 });

@@ -11,6 +11,7 @@ import type { Cell, Row, stream, Worksheet } from 'exceljs';
 import { formatPounds, type Pence } from '../domain/money.js';
 import { guardCell } from './cell-guard.js';
 import type { ReportData } from './report-data.js';
+import { xmlSafe } from './xlsx-xml.js';
 
 export type WorkbookWriter = stream.xlsx.WorkbookWriter;
 
@@ -125,7 +126,7 @@ function widths(builder: SheetBuilder): number[] {
 /** Set one cell's value from its spec. */
 export function setCell(cell: Cell, spec: CellSpec): void {
   if (spec === null) return;
-  if (typeof spec === 'string') cell.value = guardCell(spec);
+  if (typeof spec === 'string') cell.value = guardCell(xmlSafe(spec)); // stripped first: see xlsx-xml.ts
   else if (typeof spec === 'number') cell.value = spec;
   else if (!('formula' in spec)) cell.value = pounds(spec.pence);
   else if ('pence' in spec) cell.value = { formula: `ROUND(${spec.formula},2)`, result: pounds(spec.pence) };
