@@ -15,8 +15,7 @@
 // ICB's pooled spend gives the recharge journals a few thousand analysis-code groups). With
 // --wide-codes they are the import benchmark's (nearly one combination per line): a stress case.
 
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,21 +23,14 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { startThrowawayPostgres } from '../test/support/postgres.js';
 import { benchAgreementYaml } from './agreement.js';
+import { runTandem, type Measured } from './cli.js';
 import { writeCouncilExtract, writeNhsExtract, type CouncilCodes, type NhsCodes } from './generate.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
-const RSS = join(ROOT, 'dist', 'bench', 'rss-on-exit.js');
 /** bench/generate.ts dates council lines April..December 2025 and gives NHS lines periods 1..9. */
 const PERIOD = ['2025-26', 'M09'];
 /** 400 cost centres × 20 subjectives; 400 cost centres × 10 accounts × 2 analysis codes. */
 const REALISTIC: { council: CouncilCodes; nhs: NhsCodes } = { council: { subjectives: 20 }, nhs: { accounts: 10, analysisCodes: 2 } };
 
-interface Measured<T> {
-  wallSeconds: number;
-  peakRssMb: number;
-  output: T;
-}
 
 interface CloseOutput {
   seconds: number;
@@ -49,18 +41,7 @@ interface CloseOutput {
   changes: unknown[];
 }
 
-function tandem<T>(args: string[], dir: string): Measured<T> {
-  const rssFile = join(dir, `rss-${process.hrtime.bigint()}`);
-  const started = process.hrtime.bigint();
-  const run = spawnSync(process.execPath, ['--import', RSS, CLI, ...args, '--json'], {
-    env: { ...process.env, TANDEM_BENCH_RSS_FILE: rssFile },
-    encoding: 'utf8',
-    maxBuffer: 256 << 20,
-  });
-  const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (run.status !== 0) throw new Error(`tandem ${args.join(' ')} failed (${run.status}):\n${run.stdout}\n${run.stderr}`);
-  return { wallSeconds, peakRssMb: Number(readFileSync(rssFile, 'utf8')) / 1024, output: JSON.parse(run.stdout) as T };
-}
+const tandem = runTandem;
 
 /** Rows in line_totals: what the close's aggregate queries read (all live, all in the year to date). */
 async function totalsRows(db: string): Promise<number> {

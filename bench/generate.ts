@@ -10,17 +10,10 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 
-/** mulberry32: a tiny, well-known seeded PRNG; quality is ample for synthetic data. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, shared with the demo's generator: a tiny, well-known seeded PRNG; ample for synthetic data. */
+import { mulberry32 as prng } from '../src/demo/random.js';
+
+export { prng };
 
 const COUNCIL_SCHEMES = ['C41', 'C42', 'C43', 'C44']; // cost centre prefixes the bench rules map
 const WORDS = ['Home care', 'Reablement', 'Residential placement', 'Nursing, long stay', 'Equipment', 'Carers’ support £ grant', 'Day services', 'Direct payment'];

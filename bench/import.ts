@@ -5,18 +5,15 @@
 // fresh SQLite file and into a throwaway PostgreSQL server, and prints lines per second and the
 // peak RSS of each import. A figure printer, not a timed test.
 
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startThrowawayPostgres } from '../test/support/postgres.js';
 import { benchAgreementYaml } from './agreement.js';
+import { runTandem } from './cli.js';
 import { writeCouncilExtract, writeNhsExtract } from './generate.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
-const RSS = join(ROOT, 'dist', 'bench', 'rss-on-exit.js');
 
 interface Measured {
   seconds: number;
@@ -25,16 +22,8 @@ interface Measured {
 }
 
 function tandem(args: string[], dir: string): Measured {
-  const rssFile = join(dir, `rss-${process.hrtime.bigint()}`);
-  const started = process.hrtime.bigint();
-  const run = spawnSync(process.execPath, ['--import', RSS, CLI, ...args, '--json'], {
-    env: { ...process.env, TANDEM_BENCH_RSS_FILE: rssFile },
-    encoding: 'utf8',
-    maxBuffer: 64 << 20,
-  });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (run.status !== 0) throw new Error(`tandem ${args.join(' ')} failed (${run.status}):\n${run.stdout}\n${run.stderr}`);
-  return { seconds, peakRssMb: Number(readFileSync(rssFile, 'utf8')) / 1024, output: JSON.parse(run.stdout) as { lines: number } };
+  const m = runTandem<{ lines: number }>(args, dir);
+  return { seconds: m.wallSeconds, peakRssMb: m.peakRssMb, output: m.output };
 }
 
 function importBoth(db: string, dir: string, files: { council: string; nhs: string }) {

@@ -7,17 +7,14 @@
 // for the PDF (Debian Chromium). It prints each format's own seconds, the wall-clock time of each
 // process and its peak RSS. A figure printer, not a timed test.
 
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchAgreementYaml } from './agreement.js';
+import { runTandem } from './cli.js';
 import { writeCouncilExtract, writeNhsExtract } from './generate.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
-const RSS = join(ROOT, 'dist', 'bench', 'rss-on-exit.js');
 const PERIOD = ['2025-26', 'M09'];
 
 interface ReportOutput {
@@ -25,14 +22,7 @@ interface ReportOutput {
   seconds: number;
 }
 
-function tandem<T>(args: string[], dir: string): { wallSeconds: number; peakRssMb: number; output: T } {
-  const rssFile = join(dir, `rss-${process.hrtime.bigint()}`);
-  const started = process.hrtime.bigint();
-  const run = spawnSync(process.execPath, ['--import', RSS, CLI, ...args, '--json'], { env: { ...process.env, TANDEM_BENCH_RSS_FILE: rssFile }, encoding: 'utf8', maxBuffer: 256 << 20 });
-  const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (run.status !== 0) throw new Error(`tandem ${args.join(' ')} failed (${run.status}):\n${run.stdout}\n${run.stderr}`);
-  return { wallSeconds, peakRssMb: Number(readFileSync(rssFile, 'utf8')) / 1024, output: JSON.parse(run.stdout) as T };
-}
+const tandem = runTandem;
 
 function size(path: string): string {
   const st = statSync(path);
