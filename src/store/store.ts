@@ -12,6 +12,7 @@ import * as lines from './lines.js';
 import { migrate, schemaVersion } from './migrate.js';
 import * as totals from './totals.js';
 import type { Store } from './types.js';
+import * as users from './users.js';
 
 export function createStore(db: Driver): Store {
   return {
@@ -58,6 +59,22 @@ export function createStore(db: Driver): Store {
 
     insertCommentary: (entry) => commentary.insertCommentary(db, entry),
     latestCommentary: (fundId, period) => commentary.latestCommentary(db, fundId, period),
+
+    insertUser: (user) => users.insertUser(db, user),
+    getUserByEmail: (email) => users.getUserByEmail(db, email),
+    getUserById: (id) => users.getUserById(db, id),
+    listUsers: () => users.listUsers(db),
+    insertSession: (session) => users.insertSession(db, session),
+    getSession: (idHash) => users.getSession(db, idHash),
+    touchSession: (idHash, at) => users.touchSession(db, idHash, at),
+    deleteSession: (idHash) => users.deleteSession(db, idHash),
+    deleteExpiredSessions: (nowIso) => users.deleteExpiredSessions(db, nowIso),
+    insertApiToken: (token) => users.insertApiToken(db, token),
+    getApiTokenByHash: (tokenHash) => users.getApiTokenByHash(db, tokenHash),
+    revokeApiToken: (id, at) => users.revokeApiToken(db, id, at),
+    listApiTokens: (userId) => users.listApiTokens(db, userId),
+    recordSignInAttempt: (attempt) => users.recordSignInAttempt(db, attempt),
+    countFailedSignIns: (email, ip, sinceIso) => users.countFailedSignIns(db, email, ip, sinceIso),
 
     appendAudit: (event) => audit.appendAudit(db, event),
     listAudit: (filter) => audit.listAudit(db, filter),

@@ -5,6 +5,7 @@
 // edited, except the derived columns (a line's mapping, batch-period supersession) that the
 // app recomputes from stored inputs.
 
+import type { Role } from '../domain/access.js';
 import type { Pence } from '../domain/money.js';
 import type { PeriodKey } from '../domain/period.js';
 
@@ -178,6 +179,54 @@ export interface CommentaryEntry {
   writtenBy: string;
 }
 
+export interface UserRecord {
+  id: number;
+  /** Lowercase; unique. */
+  email: string;
+  /** The fund whose partner the user acts for; null exactly when partnerId is. */
+  fundId: string | null;
+  /** Null only for an admin. */
+  partnerId: string | null;
+  role: Role;
+  /** argon2id PHC string (parameters and salt included). */
+  passwordHash: string;
+  createdAt: string;
+  createdBy: string;
+  disabledAt: string | null;
+}
+
+export type NewUser = Omit<UserRecord, 'id' | 'disabledAt'>;
+
+export interface SessionRecord {
+  /** SHA-256 (hex) of the session token; the token itself is never stored. */
+  id: string;
+  userId: number;
+  createdAt: string;
+  expiresAt: string;
+  lastSeenAt: string;
+  /** SHA-256 (hex) of the session's CSRF token. */
+  csrfTokenHash: string;
+}
+
+export interface ApiTokenRecord {
+  id: number;
+  name: string;
+  /** SHA-256 (hex) of the token; the token itself is never stored. */
+  tokenHash: string;
+  /** The token acts as this user, with the user's role and partner. */
+  userId: number;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+}
+
+export interface SignInAttempt {
+  email: string;
+  ip: string;
+  at: string;
+  ok: boolean;
+}
+
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   /** Where the data lives, safe to print (no password). */
@@ -255,6 +304,30 @@ export interface Store {
   insertCommentary(entry: Omit<CommentaryEntry, 'id'>): Promise<number>;
   /** The latest commentary of each scheme for the period. */
   latestCommentary(fundId: string, period: PeriodKey): Promise<CommentaryEntry[]>;
+
+  // Users, sessions, API tokens and sign-in attempts (issue 6)
+  /** Stores the user and returns its id; the email must already be lowercase. */
+  insertUser(user: NewUser): Promise<number>;
+  getUserByEmail(email: string): Promise<UserRecord | undefined>;
+  getUserById(id: number): Promise<UserRecord | undefined>;
+  /** Every user by email, without password hashes. */
+  listUsers(): Promise<Omit<UserRecord, 'passwordHash'>[]>;
+  insertSession(session: SessionRecord): Promise<void>;
+  getSession(idHash: string): Promise<SessionRecord | undefined>;
+  touchSession(idHash: string, at: string): Promise<void>;
+  /** True when a session was deleted. */
+  deleteSession(idHash: string): Promise<boolean>;
+  /** Deletes sessions whose expiry is at or before `nowIso`; returns how many. */
+  deleteExpiredSessions(nowIso: string): Promise<number>;
+  insertApiToken(token: Omit<ApiTokenRecord, 'id' | 'revokedAt'>): Promise<number>;
+  getApiTokenByHash(tokenHash: string): Promise<ApiTokenRecord | undefined>;
+  /** Marks an unrevoked token revoked at `at`; false when there is no such unrevoked token. */
+  revokeApiToken(id: number, at: string): Promise<boolean>;
+  /** Every token (of one user, if given) by id, without token hashes. */
+  listApiTokens(userId?: number): Promise<Omit<ApiTokenRecord, 'tokenHash'>[]>;
+  recordSignInAttempt(attempt: SignInAttempt): Promise<void>;
+  /** Failed attempts at or after `sinceIso`: for this email, and (separately) from this IP. */
+  countFailedSignIns(email: string, ip: string, sinceIso: string): Promise<{ email: number; ip: number }>;
 
   // Audit (append-only, hash-chained)
   appendAudit(event: AuditEventInput): Promise<AuditEvent>;
