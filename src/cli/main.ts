@@ -13,6 +13,7 @@ import { initCommand } from './commands/init.js';
 import { journalsCommand } from './commands/journals.js';
 import { remapCommand } from './commands/remap.js';
 import { reportCommand } from './commands/report.js';
+import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
 import { tokenCommand } from './commands/token.js';
 import { unmappedCommand } from './commands/unmapped.js';
@@ -23,7 +24,7 @@ const program = new Command('tandem')
   .version('0.1.0')
   .showHelpAfterError('(run with --help for usage)');
 
-for (const cmd of [initCommand(), agreementCommand(), importCommand(), unmappedCommand(), remapCommand(), statusCommand(), forecastCommand(), closeCommand(), reopenCommand(), journalsCommand(), commentaryCommand(), reportCommand(), demoCommand(), userCommand(), tokenCommand()]) {
+for (const cmd of [initCommand(), agreementCommand(), importCommand(), unmappedCommand(), remapCommand(), statusCommand(), forecastCommand(), closeCommand(), reopenCommand(), journalsCommand(), commentaryCommand(), reportCommand(), userCommand(), tokenCommand(), serveCommand(), demoCommand()]) {
   program.addCommand(cmd);
 }
 

@@ -1,0 +1,31 @@
+// The web app: Hono routes around the same use cases as the CLI. Middleware order matters:
+// dependencies, security headers, the session, then CSRF, then routes.
+
+import { Hono } from 'hono';
+import { TandemError } from '../app/errors.js';
+import { html } from '../report/escape.js';
+import { serveAssets } from './assets.js';
+import type { WebDeps, WebEnv } from './env.js';
+import { page } from './layout.js';
+import { authRoutes } from './routes/auth.js';
+import { dashboardRoutes } from './routes/dashboard.js';
+import { csrfProtection, loadSession, securityHeaders, withDeps } from './security.js';
+
+export function createWebApp(deps: WebDeps): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
+  app.use('*', withDeps(deps), securityHeaders());
+  serveAssets(app);
+  app.use('*', loadSession(), csrfProtection());
+  authRoutes(app);
+  dashboardRoutes(app);
+  app.notFound((c) => c.html(page({ title: 'Page not found', session: c.get('session') ?? null, body: html`<h1 class="govuk-heading-l">Page not found</h1>` }), 404));
+  app.onError((error, c) => {
+    const session = c.get('session') ?? null;
+    if (error instanceof TandemError) {
+      return c.html(page({ title: 'Problem', session, body: html`<h1 class="govuk-heading-l">There is a problem</h1><p class="govuk-body">${error.message}</p>` }), error.exitCode === 2 ? 400 : 422);
+    }
+    console.error(error);
+    return c.html(page({ title: 'Error', session, body: html`<h1 class="govuk-heading-l">Sorry, there is a problem with the service</h1>` }), 500);
+  });
+  return app;
+}
