@@ -146,7 +146,9 @@ describeEachStore('closing the Sheffield example', (current) => {
     const m01 = exampleExtracts(EXAMPLE).find((e) => e.ledgerId === 'scc' && e.path.endsWith('M01.csv'))!;
     const changed = join(dir, 'scc-m01-revised.csv');
     const original = readFileSync(m01.path, 'latin1');
-    writeFileSync(changed, Buffer.from(original.replace('Total', 'Total (revised)'), 'latin1'));
+    const lines = original.split('\r\n');
+    lines[2] = lines[2]!.replace(/"?([\d,]+)\.(\d\d)"?$/, (_m, pounds: string, pence: string) => `"${pounds}.${pence === '99' ? '98' : '99'}"`); // one penny on the first line
+    writeFileSync(changed, Buffer.from(lines.join('\r\n'), 'latin1'));
     const batchesBefore = (await ctx().store.listBatches('sheffield')).length;
     expect((await rejection(importBatch(ctx(), { ledgerId: 'scc', path: changed }))).code).toBe('PERIOD_LOCKED');
     expect((await ctx().store.listBatches('sheffield')).length).toBe(batchesBefore);
@@ -173,6 +175,31 @@ describeEachStore('closing the Sheffield example', (current) => {
     expect((await readClose(ctx(), { period: M02, version: 1 })).closeVersion).toBe(1);
     const audit = await ctx().store.listAudit({ fundId: 'sheffield', action: 'reopen' });
     expect(audit.map((a) => a.details.reason)).toEqual(['revised forecast']);
+  });
+
+  it('accepts a year-to-date extract that repeats a closed month exactly, keeping the closed month on its old batch; refuses one that changes it', async () => {
+    await loadExample(ctx());
+    const { document: m01 } = await close(M01);
+    const read = (month: string) => readFileSync(join(EXAMPLE, 'ledgers', 'scc', `2025-26-${month}.csv`), 'latin1').split('\r\n');
+    const [a, b] = [read('M01'), read('M02')];
+    const data = (f: string[]) => f.slice(2).filter((l) => l !== '' && !l.includes('Total'));
+    const ytd = [a[0]!, a[1]!, ...data(a), ...data(b), ',,,Total,,"0.00"', ''];
+    const dir = tempDir();
+    writeFileSync(join(dir, 'scc-ytd-m02.csv'), Buffer.from(ytd.join('\r\n'), 'latin1'));
+    const result = await importBatch(ctx(), { ledgerId: 'scc', path: join(dir, 'scc-ytd-m02.csv') });
+    expect(result.unchangedClosedPeriods).toEqual(['2025-26 M01']);
+    expect(result.superseded.map((s) => s.period)).toEqual(['2025-26 M02']); // only the open month moves to the new batch
+    const { document: m02 } = await close(M02);
+    expect(m02.sources.batches.find((s) => s.id === result.batchId)?.periods).toEqual(['2025-26 M02']);
+    expect(m02.schemes.map((s) => s.monthlyActualPence[0])).toEqual(m01.schemes.map((s) => s.monthActualPence));
+
+    const changed = [...ytd];
+    changed[2] = changed[2]!.replace(/"?([\d,]+)\.(\d\d)"?$/, (_m, pounds: string, pence: string) => `"${pounds}.${pence === '99' ? '98' : '99'}"`);
+    writeFileSync(join(dir, 'scc-ytd-m02-changed.csv'), Buffer.from(changed.join('\r\n'), 'latin1'));
+    await reopenPeriod(ctx(), { period: M02, reason: 'test' });
+    const e = await rejection(importBatch(ctx(), { ledgerId: 'scc', path: join(dir, 'scc-ytd-m02-changed.csv') }));
+    expect(e.code).toBe('PERIOD_LOCKED');
+    expect(e.problems[0]!.message).toMatch(/^2025-26 M01 is closed with \d+ line\(s\), £[\d,]+\.\d\d; this file has/);
   });
 
   it('refuses a close with unmapped lines, before the data, or outside the agreement, and writes nothing', async () => {

@@ -20,7 +20,7 @@ import { agreementInForce, resolveFund } from './agreements.js';
 import { isoNow, type AppContext } from './context.js';
 import { TandemError, type Problem } from './errors.js';
 import { LineTotalsAccumulator } from './line-totals.js';
-import { assertPeriodsOpen } from './periods.js';
+import { keepClosedPeriods, settleLockedPeriods } from './locked-periods.js';
 
 export interface ImportRequest {
   fundId?: string;
@@ -48,6 +48,8 @@ export interface ImportResult {
   outOfScope: { lines: number; amountPence: Pence };
   unmapped: { lines: number; amountPence: Pence };
   superseded: { batchId: number; period: string }[];
+  /** Closed periods this (year-to-date) file repeated exactly: kept from the earlier batch. */
+  unchangedClosedPeriods: string[];
   seconds: number;
 }
 
@@ -118,12 +120,15 @@ export async function importBatch(ctx: AppContext, request: ImportRequest): Prom
     invariant(writer.lineCount > 0, 'a batch with no lines must have been rejected by the reader');
 
     const periods = [...new Set([...writer.periods, ...(request.period ? [request.period] : [])])].sort((a, b) => a - b);
-    await assertPeriodsOpen(tx, fundId, periods, `ledger ${ledger.id}'s extract ${request.path}`, request.path);
-    await tx.insertBatchPeriods(batchId, periods);
-    const superseded = ledger.mode === 'replace' ? await tx.supersede(fundId, ledger.id, periods, batchId) : [];
     await tx.appendLineTotals(batchId, writer.totals.take());
+    // Closed periods: refused, unless a year-to-date file repeats them exactly (locked-periods.ts).
+    const { open, unchanged } = await settleLockedPeriods(tx, { fundId, ledger, batchId, periods, file: request.path });
+    await tx.insertBatchPeriods(batchId, periods);
+    await keepClosedPeriods(tx, { fundId, ledgerId: ledger.id, batchId, unchanged });
+    const superseded = ledger.mode === 'replace' ? await tx.supersede(fundId, ledger.id, open, batchId) : [];
     await tx.completeBatch(batchId, { lineCount: writer.lineCount, controlTotalPence: writer.controlTotalPence });
     const result = summarise(batchId, fundId, ledger.id, request.path, sha256, writer, periods, superseded, started);
+    result.unchangedClosedPeriods = unchanged.map(formatPeriod);
     await tx.appendAudit({
       fundId,
       actor: ctx.actor,
@@ -137,6 +142,7 @@ export async function importBatch(ctx: AppContext, request: ImportRequest): Prom
         controlTotalPence: result.controlTotalPence,
         periods: result.periods,
         superseded: result.superseded,
+        unchangedClosedPeriods: result.unchangedClosedPeriods,
         agreementVersion: record.version,
       },
       inputSha256: sha256,
@@ -242,6 +248,7 @@ function summarise(
     outOfScope: writer.byStatus.out_of_scope,
     unmapped: writer.byStatus.unmapped,
     superseded: superseded.map((s) => ({ batchId: s.batchId, period: formatPeriod(s.period) })),
+    unchangedClosedPeriods: [],
     seconds: elapsed(started),
   };
   invariant(result.mapped.lines + result.outOfScope.lines + result.unmapped.lines === result.lines, 'every line is mapped, out of scope or unmapped');
@@ -267,6 +274,7 @@ function alreadyImported(batch: BatchRecord, file: string, started: bigint): Imp
     outOfScope: { lines: 0, amountPence: 0 },
     unmapped: { lines: 0, amountPence: 0 },
     superseded: [],
+    unchangedClosedPeriods: [],
     seconds: elapsed(started),
   };
 }

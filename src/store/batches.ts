@@ -162,3 +162,9 @@ function batchFrom(row: SqlRow): BatchRecord {
     supersededPeriods: {},
   };
 }
+
+/** Marks one period of a batch as superseded by another batch (an unchanged copy of a closed period). */
+export async function markPeriodSuperseded(db: Driver, batchId: number, period: PeriodKey, byBatchId: number): Promise<void> {
+  const changed = await db.run('UPDATE batch_periods SET superseded_by = ? WHERE batch_id = ? AND period = ? AND superseded_by IS NULL', [byBatchId, batchId, period]);
+  invariant(changed === 1, `batch ${batchId} has no live period ${period} to mark superseded`);
+}

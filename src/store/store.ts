@@ -36,6 +36,8 @@ export function createStore(db: Driver): Store {
     completeBatch: (batchId, totals) => batches.completeBatch(db, batchId, totals),
     insertBatchPeriods: (batchId, periods) => batches.insertBatchPeriods(db, batchId, periods),
     supersede: (fundId, ledgerId, periods, byBatchId) => batches.supersede(db, fundId, ledgerId, periods, byBatchId),
+    markPeriodSuperseded: (batchId, period, byBatchId) => batches.markPeriodSuperseded(db, batchId, period, byBatchId),
+    batchSchemeTotals: (batchId) => totals.batchSchemeTotals(db, batchId),
 
     insertLines: (batchId, stored) => lines.insertLines(db, batchId, stored),
     findLiveLineIds: (fundId, ledgerId, lineIds) => lines.findLiveLineIds(db, fundId, ledgerId, lineIds),

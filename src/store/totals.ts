@@ -142,3 +142,13 @@ function liveTotalFrom(row: SqlRow, has: (name: Dimension) => boolean): LiveTota
     amountPence: pence(row, 'amount_pence'),
   };
 }
+
+/** One batch's own totals per period, status and scheme (whether or not its periods are live). */
+export async function batchSchemeTotals(db: Driver, batchId: number): Promise<Omit<LiveTotalRow, 'ledgerId' | 'codes'>[]> {
+  const rows = await db.all(
+    `SELECT period, status, scheme_id, SUM(line_count) AS line_count, SUM(amount_pence) AS amount_pence
+     FROM scheme_totals WHERE batch_id = ? GROUP BY period, status, scheme_id`,
+    [batchId],
+  );
+  return rows.map((row) => ({ period: int(row, 'period'), status: lineStatus(text(row, 'status')), schemeId: textOrNull(row, 'scheme_id'), lineCount: int(row, 'line_count'), amountPence: pence(row, 'amount_pence') }));
+}

@@ -268,6 +268,10 @@ export interface Store {
    * superseded by `byBatchId`. Returns what was superseded.
    */
   supersede(fundId: string, ledgerId: string, periods: PeriodKey[], byBatchId: number): Promise<{ batchId: number; period: PeriodKey }[]>;
+  /** Marks one period of a batch superseded by another batch (used for an unchanged copy of a closed period). */
+  markPeriodSuperseded(batchId: number, period: PeriodKey, byBatchId: number): Promise<void>;
+  /** One batch's own totals per period, status and scheme, live or not. */
+  batchSchemeTotals(batchId: number): Promise<Omit<LiveTotalRow, 'ledgerId' | 'codes'>[]>;
   /** Of the given line ids, those already present in live batch-periods of the ledger. */
   findLiveLineIds(fundId: string, ledgerId: string, lineIds: string[]): Promise<string[]>;
   replaceLineTotals(batchId: number, totals: Omit<LineTotal, 'batchId'>[]): Promise<void>;
