@@ -226,6 +226,22 @@ describeEachStore('closing the Sheffield example', (current) => {
     expect(await ctx().store.leadForecasts('sheffield', M03)).toEqual([]);
   });
 
+  it('imports the same file twice at once as one batch and one "already imported", not an error', async () => {
+    await loadAgreement(ctx(), join(EXAMPLE, 'agreement.yaml'));
+    const { openStore } = await import('../src/store/open.js');
+    const second = await openStore(current().location);
+    try {
+      const other: AppContext = { store: second, actor: 'other', now: () => new Date('2025-07-08T09:00:01Z') };
+      const path = join(EXAMPLE, 'ledgers', 'scc', '2025-26-M01.csv');
+      const results = await Promise.all([importBatch(ctx(), { ledgerId: 'scc', path }), importBatch(other, { ledgerId: 'scc', path })]);
+      expect(results.map((r) => r.status).sort()).toEqual(['already-imported', 'imported']);
+      expect(new Set(results.map((r) => r.batchId)).size).toBe(1);
+      expect((await ctx().store.listBatches('sheffield')).length).toBe(1);
+    } finally {
+      await second.close();
+    }
+  });
+
   it('runs one close of a fund at a time: two at once give one close and one refusal', async () => {
     await loadExample(ctx());
     const { openStore } = await import('../src/store/open.js');

@@ -94,6 +94,9 @@ export async function importBatch(ctx: AppContext, request: ImportRequest): Prom
 
   return ctx.store.transaction(async (tx) => {
     await tx.lockFund(fundId);
+    // Another import of the same bytes may have finished while this one waited for the lock.
+    const meanwhile = await tx.findBatchBySha256(fundId, ledger.id, sha256);
+    if (meanwhile) return alreadyImported(meanwhile, request.path, started);
     const batchId = await tx.insertBatch({
       fundId,
       ledgerId: ledger.id,
