@@ -100,3 +100,16 @@ describe('codes', () => {
     expect(result.ok ? [] : result.problems.map((p) => `${p.code} ${p.path}`)).toEqual(['SCHEMA_TYPE ledgers.icb.rules.0.when.Subjective']);
   });
 });
+
+describe('data sharing', () => {
+  const load = (extra: string) => parseAgreement(agreementWith('100') + extra, { fileName: 'a.yaml' });
+  it('keeps line-level detail within each partner unless the agreement shares it', () => {
+    const unset = load('');
+    const shared = load('data_sharing: {line_detail: all_partners}\n');
+    expect(unset.ok && unset.agreement.lineDetailSharedAcrossPartners).toBe(false);
+    expect(shared.ok && shared.agreement.lineDetailSharedAcrossPartners).toBe(true);
+    const bad = load('data_sharing: {line_detail: everyone}\n');
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && bad.problems.map((p) => p.path)).toContain('data_sharing.line_detail');
+  });
+});

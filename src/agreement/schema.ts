@@ -76,6 +76,10 @@ export const AgreementSchema = z
     coding: z.record(Ref, PartnerCoding).default({}).describe('partner → how its journals are coded'),
     rag: Rag,
     accrue_settlement: z.boolean().default(false).describe('post the forecast settlement monthly as a reversing accrual'),
+    data_sharing: z
+      .strictObject({ line_detail: z.enum(['own_partner', 'all_partners']).default('own_partner') })
+      .default({ line_detail: 'own_partner' })
+      .describe("who may see line-level detail of a partner's ledger in the web app and API: only that partner's users (and admins), or every partner's"),
   })
   .meta({ title: 'Tandem section 75 agreement', description: 'The agreement file read by `tandem agreement load` (docs/agreement.md).' });
 

@@ -157,5 +157,6 @@ export function toAgreement(doc: AgreementDoc): Agreement {
     coding: Object.fromEntries(Object.entries(doc.coding).map(([partner, c]) => [partner, coding(c)])),
     rag: { amberPercent: doc.rag.amber_percent, redPercent: doc.rag.red_percent },
     accrueSettlement: doc.accrue_settlement,
+    lineDetailSharedAcrossPartners: doc.data_sharing.line_detail === 'all_partners',
   };
 }

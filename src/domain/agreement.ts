@@ -174,4 +174,6 @@ export interface Agreement {
   rag: RagThresholds;
   /** Accrue the forecast settlement monthly (reversing next month), or only at M12. */
   accrueSettlement: boolean;
+  /** May every partner's users see line-level detail of the other partners' ledgers (web app, API)? */
+  lineDetailSharedAcrossPartners: boolean;
 }

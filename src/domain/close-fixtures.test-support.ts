@@ -97,6 +97,7 @@ export function agreement(parts: AgreementParts): Agreement {
     coding: parts.coding ?? Object.fromEntries(parts.partners.map((p) => [p.id, coding(p, ids.filter((x) => x !== p.id))])),
     rag: parts.rag ?? { amberPercent: 1, redPercent: 5 },
     accrueSettlement: parts.accrueSettlement ?? false,
+    lineDetailSharedAcrossPartners: false,
   };
 }
 
