@@ -25,10 +25,10 @@ export interface ForecastImportResult {
 
 const REQUIRED = ['scheme', 'period', 'amount'] as const;
 
-async function readText(file: string): Promise<{ text: string; sha256: string }> {
+async function readText(path: string, file: string): Promise<{ text: string; sha256: string }> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(file);
+    bytes = await readFile(path);
   } catch (e) {
     throw new TandemError('FILE_NOT_FOUND', `cannot read ${file}: ${(e as Error).message}`, [{ code: 'FILE_NOT_FOUND', message: 'cannot read the file', file }]);
   }
@@ -42,10 +42,10 @@ async function readText(file: string): Promise<{ text: string; sha256: string }>
   return { text, sha256 };
 }
 
-export async function importForecasts(ctx: AppContext, request: { fundId?: string; path: string }): Promise<ForecastImportResult> {
+export async function importForecasts(ctx: AppContext, request: { fundId?: string; path: string; displayName?: string }): Promise<ForecastImportResult> {
   const fundId = await resolveFund(ctx, request.fundId);
-  const file = request.path;
-  const { text, sha256 } = await readText(file);
+  const file = request.displayName ?? request.path;
+  const { text, sha256 } = await readText(request.path, file);
   const earlier = await ctx.store.findForecastBatchBySha256(fundId, sha256);
   if (earlier) return { status: 'already-imported', batchId: earlier.id, fundId, file, sha256, forecasts: [] };
 

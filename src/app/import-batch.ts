@@ -26,6 +26,8 @@ export interface ImportRequest {
   fundId?: string;
   ledgerId: string;
   path: string;
+  /** How the file is named in the batch, the audit trail and problems (e.g. an upload's own name); default `path`. */
+  displayName?: string;
   /** The period of lines that carry none, and a check on those that do. */
   period?: PeriodKey;
   /** The year for bare period numbers. */
@@ -61,30 +63,32 @@ export async function importBatch(ctx: AppContext, request: ImportRequest): Prom
   if (!ledger) {
     const known = agreement.ledgers.map((l) => l.id).join(', ');
     throw new TandemError('LEDGER_UNKNOWN', `ledger "${request.ledgerId}" is not in the agreement of fund ${fundId} (version ${record.version}); its ledgers are: ${known}`, [
-      { code: 'LEDGER_UNKNOWN', message: `unknown ledger "${request.ledgerId}"`, file: request.path, line: null, column: null },
+      { code: 'LEDGER_UNKNOWN', message: `unknown ledger "${request.ledgerId}"`, file: request.displayName ?? request.path, line: null, column: null },
     ]);
   }
   const { sha256, bytes } = await hashFile(request.path);
+  const shown = request.displayName ?? request.path;
   const earlier = await ctx.store.findBatchBySha256(fundId, ledger.id, sha256);
-  if (earlier) return alreadyImported(earlier, request.path, started);
+  if (earlier) return alreadyImported(earlier, shown, started);
 
   const opened = await openExtract(request.path, {
-    fileName: request.path,
+    // The reader names the file in problems as the user knows it.
+    fileName: shown,
     settings: ledger.file,
     years: agreement.years,
     period: request.period ?? null,
     year: request.year ?? null,
     maxProblems: request.maxProblems,
   });
-  if (!opened.ok) throw rejected(request.path, opened.problems);
+  if (!opened.ok) throw rejected(shown, opened.problems);
   const { extract } = opened;
   const compiled = compileRules(ledger.rules, extract.header);
   if (!compiled.ok) {
     throw rejected(
-      request.path,
+      shown,
       compiled.missing.map((m) => ({
         code: 'RULE_COLUMN_MISSING',
-        file: request.path,
+        file: shown,
         line: null,
         column: m.column,
         reason: `mapping rule ${m.ruleIndex + 1} of ledger ${ledger.id} uses column "${m.column}", which the file does not have`,
@@ -96,11 +100,11 @@ export async function importBatch(ctx: AppContext, request: ImportRequest): Prom
     await tx.lockFund(fundId);
     // Another import of the same bytes may have finished while this one waited for the lock.
     const meanwhile = await tx.findBatchBySha256(fundId, ledger.id, sha256);
-    if (meanwhile) return alreadyImported(meanwhile, request.path, started);
+    if (meanwhile) return alreadyImported(meanwhile, shown, started);
     const batchId = await tx.insertBatch({
       fundId,
       ledgerId: ledger.id,
-      fileName: request.path,
+      fileName: shown,
       fileSha256: sha256,
       fileBytes: bytes,
       mode: ledger.mode,
@@ -116,21 +120,21 @@ export async function importBatch(ctx: AppContext, request: ImportRequest): Prom
       await writer.add(chunk.lines, chunk.problems);
       request.onProgress?.(chunk.bytesRead, extract.fileBytes);
     }
-    if (writer.problems.length > 0) throw rejected(request.path, writer.problems);
+    if (writer.problems.length > 0) throw rejected(shown, writer.problems);
     if (extract.sha256() !== sha256) {
-      throw new TandemError('FILE_CHANGED', `${request.path} changed while it was being read; nothing was imported — try again`);
+      throw new TandemError('FILE_CHANGED', `${shown} changed while it was being read; nothing was imported — try again`);
     }
     invariant(writer.lineCount > 0, 'a batch with no lines must have been rejected by the reader');
 
     const periods = [...new Set([...writer.periods, ...(request.period ? [request.period] : [])])].sort((a, b) => a - b);
     await tx.appendLineTotals(batchId, writer.totals.take());
     // Closed periods: refused, unless a year-to-date file repeats them exactly (locked-periods.ts).
-    const { open, unchanged } = await settleLockedPeriods(tx, { fundId, ledger, batchId, periods, file: request.path });
+    const { open, unchanged } = await settleLockedPeriods(tx, { fundId, ledger, batchId, periods, file: shown });
     await tx.insertBatchPeriods(batchId, periods);
     await keepClosedPeriods(tx, { fundId, ledgerId: ledger.id, batchId, unchanged });
     const superseded = ledger.mode === 'replace' ? await tx.supersede(fundId, ledger.id, open, batchId) : [];
     await tx.completeBatch(batchId, { lineCount: writer.lineCount, controlTotalPence: writer.controlTotalPence });
-    const result = summarise(batchId, fundId, ledger.id, request.path, sha256, writer, periods, superseded, started);
+    const result = summarise(batchId, fundId, ledger.id, shown, sha256, writer, periods, superseded, started);
     result.unchangedClosedPeriods = unchanged.map(formatPeriod);
     await tx.appendAudit({
       fundId,
@@ -139,7 +143,7 @@ export async function importBatch(ctx: AppContext, request: ImportRequest): Prom
       subject: `batch:${batchId}`,
       details: {
         ledger: ledger.id,
-        file: request.path,
+        file: shown,
         bytes,
         lines: result.lines,
         controlTotalPence: result.controlTotalPence,
