@@ -8,6 +8,7 @@ import * as closes from './closes.js';
 import * as commentary from './commentary.js';
 import type { Driver } from './driver.js';
 import * as forecasts from './forecasts.js';
+import * as lineQuery from './line-query.js';
 import * as lines from './lines.js';
 import { migrate, schemaVersion } from './migrate.js';
 import * as totals from './totals.js';
@@ -44,6 +45,7 @@ export function createStore(db: Driver): Store {
     iterateBatchLines: (batchId, chunkSize) => lines.iterateBatchLines(db, batchId, chunkSize),
     updateLineMappings: (updates) => lines.updateLineMappings(db, updates),
     getLines: (batchId, offset, limit) => lines.getLines(db, batchId, offset, limit),
+    queryLiveLines: (filter, page) => lineQuery.queryLiveLines(db, filter, page),
 
     replaceLineTotals: (batchId, rows) => totals.replaceLineTotals(db, batchId, rows),
     appendLineTotals: (batchId, rows) => totals.appendLineTotals(db, batchId, rows),

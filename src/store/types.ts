@@ -8,8 +8,11 @@
 import type { Role } from '../domain/access.js';
 import type { Pence } from '../domain/money.js';
 import type { PeriodKey } from '../domain/period.js';
+import type { LiveLinesFilter, LiveLinesPage, LiveLinesResult } from './line-query.js';
 
 export type LineStatus = 'mapped' | 'out_of_scope' | 'unmapped';
+
+export type { LiveLine, LiveLinesFilter, LiveLinesPage, LiveLinesResult, LiveLinesSort } from './line-query.js';
 
 export interface AgreementVersionRecord {
   fundId: string;
@@ -283,6 +286,11 @@ export interface Store {
   updateLineMappings(updates: LineMappingUpdate[]): Promise<void>;
   /** A page of stored lines of a batch (for drill-down and tests). */
   getLines(batchId: number, offset: number, limit: number): Promise<StoredLine[]>;
+  /**
+   * A page of the lines of live batch-periods matching the filter, sorted (ties by batch and line
+   * number), with the count and sum per ledger over all pages (src/store/line-query.ts).
+   */
+  queryLiveLines(filter: LiveLinesFilter, page: LiveLinesPage): Promise<LiveLinesResult>;
 
   // Closes, period locks and forecasts
   /**

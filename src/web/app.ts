@@ -4,20 +4,28 @@
 import { Hono } from 'hono';
 import { TandemError } from '../app/errors.js';
 import { html } from '../report/escape.js';
+import { apiRoutes } from './api/api.js';
 import { serveAssets } from './assets.js';
 import type { WebDeps, WebEnv } from './env.js';
 import { page } from './layout.js';
 import { authRoutes } from './routes/auth.js';
 import { dashboardRoutes } from './routes/dashboard.js';
+import { downloadRoutes } from './routes/downloads.js';
+import { lineRoutes } from './routes/lines.js';
+import { poolRoutes } from './routes/pools.js';
 import { csrfProtection, loadSession, securityHeaders, withDeps } from './security.js';
 
 export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   app.use('*', withDeps(deps), securityHeaders());
   serveAssets(app);
+  apiRoutes(app); // /api/*: before the page session/CSRF middleware, as it authenticates itself (src/web/api/api.ts)
   app.use('*', loadSession(), csrfProtection());
   authRoutes(app);
   dashboardRoutes(app);
+  poolRoutes(app);
+  lineRoutes(app);
+  downloadRoutes(app);
   app.notFound((c) => c.html(page({ title: 'Page not found', session: c.get('session') ?? null, body: html`<h1 class="govuk-heading-l">Page not found</h1>` }), 404));
   app.onError((error, c) => {
     const session = c.get('session') ?? null;

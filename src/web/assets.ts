@@ -24,6 +24,7 @@ const TANDEM_CSS = `
 .tandem-rag--amber { background: #ffdd00; color: #0b0c0c; }
 .tandem-rag--green { background: #00703c; color: #fff; }
 .tandem-chart svg { max-width: 100%; height: auto; }
+.tandem-table-scroll { overflow-x: auto; }
 `;
 
 const INIT_JS = `import { initAll } from '/assets/govuk-frontend.min.js';\ninitAll();\n`;

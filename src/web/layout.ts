@@ -16,6 +16,8 @@ export interface PageOptions {
 
 const NAV: { href: string; label: string }[] = [
   { href: '/', label: 'Dashboard' },
+  { href: '/pools', label: 'Pools and schemes' },
+  { href: '/downloads', label: 'Downloads' },
 ];
 
 function header(session: SessionInfo | null, current: string | undefined): Html {
