@@ -9,7 +9,7 @@
 //   then drove the join from batches and sorted all 250k lines of a scheme: 300 ms, not 0.3);
 // - counts and sums come from the pre-aggregated totals (scheme_totals, or line_totals when a
 //   code is searched), never from counting lines;
-// - the page is read from the index lines_drill_down (migration 6: scheme_id, period, batch_id,
+// - the page was designed to be read from an index lines_drill_down (scheme_id, period, batch_id,
 //   line_no, then status and amount_pence). The default order (period, batch, line) is the
 //   index's own, so the first page reads ~50 index entries; other sorts scan the scheme's entries
 //   of the index only (a top-N sort), never the rows. The batch test on lines is written
