@@ -10,7 +10,7 @@ import { expect, it } from 'vitest';
 import { loadAgreement } from '../src/app/agreements.js';
 import { closePeriod, readClose, reopenPeriod } from '../src/app/close.js';
 import type { AppContext } from '../src/app/context.js';
-import { TandemError } from '../src/app/errors.js';
+import type { TandemError } from '../src/app/errors.js';
 import { importForecasts } from '../src/app/forecast-import.js';
 import { importBatch } from '../src/app/import-batch.js';
 import { exportJournals } from '../src/app/journal-export.js';
@@ -19,6 +19,7 @@ import { exampleExtracts } from '../src/cli/commands/demo.js';
 import { periodKey } from '../src/domain/period.js';
 import { balancesWithHledger, balancesWithLedger, checkStrict } from './support/ledger-tools.js';
 import { describeEachStore } from './support/stores.js';
+import { rejection } from './support/rejection.js';
 
 const EXAMPLE = 'examples/sheffield';
 const [M01, M02, M03, M04] = [1, 2, 3, 4].map((m) => periodKey(2025, m)) as [number, number, number, number];
@@ -30,14 +31,6 @@ const SCCG_POOLED_SPEND_M03 = 58051248 + 4500000 + 313750000 + 366940000;
 // to the first months, so M03 gets one each; ils phases £4.5m by its explicit amounts (850k of 10m).
 const SCCG_CONTRIBUTION_M03 = 58333334 + 320833334 + 366666667 + 38250000;
 
-async function rejection(p: Promise<unknown>): Promise<TandemError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(TandemError);
-  return e as TandemError;
-}
 
 async function loadExample(ctx: AppContext, agreement = join(EXAMPLE, 'agreement.yaml')) {
   await loadAgreement(ctx, agreement);

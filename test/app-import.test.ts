@@ -8,13 +8,13 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { loadAgreement } from '../src/app/agreements.js';
 import type { AppContext } from '../src/app/context.js';
-import { TandemError } from '../src/app/errors.js';
 import { importBatch } from '../src/app/import-batch.js';
 import { remap } from '../src/app/remap.js';
 import { fundStatus } from '../src/app/status.js';
 import { unmappedGroups } from '../src/app/unmapped.js';
 import { exampleExtracts } from '../src/cli/commands/demo.js';
 import { describeEachStore } from './support/stores.js';
+import { rejection } from './support/rejection.js';
 
 const EXAMPLE = 'examples/sheffield';
 const COUNCIL_HEADER = 'Cost Centre,Subjective,Cost Centre Name,Description,Transaction Date,Amount';
@@ -39,14 +39,6 @@ function councilFile(dir: string, name: string, rows: string[]): string {
   return path;
 }
 
-async function rejection(p: Promise<unknown>): Promise<TandemError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(TandemError);
-  return e as TandemError;
-}
 
 describeEachStore('importing the Sheffield example', (current) => {
   const ctx = (): AppContext => ({ store: current().store, actor: 'tester', now: () => new Date('2025-07-08T09:00:00Z') });

@@ -8,10 +8,11 @@ import pg from 'pg';
 import { expect, it } from 'vitest';
 import { loadAgreement } from '../src/app/agreements.js';
 import type { AppContext } from '../src/app/context.js';
-import { TandemError } from '../src/app/errors.js';
+import type { TandemError } from '../src/app/errors.js';
 import { actorForApiToken, addUser, createApiToken, csrfMatches, listApiTokens, listUsers, revokeApiToken, sessionFor, signIn, signOut } from '../src/app/users.js';
 import { rawExec } from './support/raw-sql.js';
 import { describeEachStore, type TestStore } from './support/stores.js';
+import { rejection } from './support/rejection.js';
 
 const T0 = new Date('2025-07-08T09:00:00.000Z');
 const PASSWORD = 'correct horse battery staple';
@@ -19,14 +20,6 @@ const IP = '192.0.2.10';
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const minutes = (n: number) => n * 60_000;
 
-async function rejection(p: Promise<unknown>): Promise<TandemError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(TandemError);
-  return e as TandemError;
-}
 
 /** Every row of every table, as text: what someone with a copy of the database would see. */
 async function dumpDatabase(target: TestStore): Promise<string> {

@@ -21,8 +21,8 @@
 import { invariant, type Pence } from '../domain/money.js';
 import type { PeriodKey } from '../domain/period.js';
 import { MAX_PARAMS_PER_STATEMENT, type Driver, type SqlRow, type SqlValue } from './driver.js';
-import { lineStatus } from './lines.js';
-import { int, intOrNull, pence, text, textOrNull } from './row.js';
+import { storedLineFrom } from './lines.js';
+import { int, intOrNull, pence, text } from './row.js';
 import { placeholders } from './sql-text.js';
 import type { LineStatus, StoredLine } from './types.js';
 
@@ -225,18 +225,5 @@ async function pageRows(db: Driver, filter: LiveLinesFilter, scope: LiveScope, p
 }
 
 function liveLineFrom(row: SqlRow, batchId: number, ledgerId: string, header: string[]): LiveLine {
-  return {
-    batchId,
-    ledgerId,
-    header,
-    lineNo: int(row, 'line_no'),
-    period: int(row, 'period'),
-    amountPence: pence(row, 'amount_pence'),
-    status: lineStatus(text(row, 'status')),
-    schemeId: textOrNull(row, 'scheme_id'),
-    ruleIndex: intOrNull(row, 'rule_index'),
-    lineId: textOrNull(row, 'line_id'),
-    codes: text(row, 'codes'),
-    raw: text(row, 'raw'),
-  };
+  return { batchId, ledgerId, header, ...storedLineFrom(row) };
 }

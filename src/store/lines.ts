@@ -152,7 +152,7 @@ function remapLineFrom(batchId: number, row: SqlRow): RemapLine {
   };
 }
 
-function storedLineFrom(row: SqlRow): StoredLine {
+export function storedLineFrom(row: SqlRow): StoredLine {
   return {
     lineNo: int(row, 'line_no'),
     period: int(row, 'period'),
