@@ -8,7 +8,10 @@ import { apiRoutes } from './api/api.js';
 import { serveAssets } from './assets.js';
 import type { WebDeps, WebEnv } from './env.js';
 import { page } from './layout.js';
+import { agreementRoutes } from './routes/agreement.js';
+import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
+import { closeRoutes } from './routes/close.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { downloadRoutes } from './routes/downloads.js';
 import { lineRoutes } from './routes/lines.js';
@@ -26,6 +29,9 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   poolRoutes(app);
   lineRoutes(app);
   downloadRoutes(app);
+  closeRoutes(app);
+  agreementRoutes(app);
+  auditRoutes(app);
   app.notFound((c) => c.html(page({ title: 'Page not found', session: c.get('session') ?? null, body: html`<h1 class="govuk-heading-l">Page not found</h1>` }), 404));
   app.onError((error, c) => {
     const session = c.get('session') ?? null;

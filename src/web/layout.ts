@@ -18,6 +18,9 @@ const NAV: { href: string; label: string }[] = [
   { href: '/', label: 'Dashboard' },
   { href: '/pools', label: 'Pools and schemes' },
   { href: '/downloads', label: 'Downloads' },
+  { href: '/close', label: 'Close' },
+  { href: '/agreement', label: 'Agreement' },
+  { href: '/audit', label: 'Audit log' },
 ];
 
 function header(session: SessionInfo | null, current: string | undefined): Html {
