@@ -73,7 +73,10 @@ export interface AgreementInForce {
 export async function agreementInForce(ctx: AppContext, fundId: string, version?: number): Promise<AgreementInForce> {
   const record = await ctx.store.getAgreementVersion(fundId, version);
   if (!record) throw new TandemError('AGREEMENT_VERSION_UNKNOWN', `fund ${fundId} has no agreement version ${version ?? '(none loaded)'}`);
-  return { record, agreement: JSON.parse(record.modelJson) as Agreement };
+  const agreement = JSON.parse(record.modelJson) as Agreement;
+  // Versions stored before `data_sharing` existed have no value: the schema's default, not shared.
+  agreement.lineDetailSharedAcrossPartners ??= false;
+  return { record, agreement };
 }
 
 export async function agreementHistory(ctx: AppContext, fundId: string) {

@@ -14,7 +14,7 @@ import type { Journal } from '../domain/journal.js';
 import { formatPounds, InvariantError, type Pence } from '../domain/money.js';
 import { formatPeriod, formatYear, monthOf, periodKey, yearOf, type PeriodKey } from '../domain/period.js';
 import { SharingError } from '../domain/sharing.js';
-import type { Store } from '../store/types.js';
+import type { CloseRecord, Store } from '../store/types.js';
 import { agreementInForce, resolveFund } from './agreements.js';
 import { isoNow, type AppContext } from './context.js';
 import { TandemError } from './errors.js';
@@ -222,6 +222,11 @@ export async function reopenPeriod(ctx: AppContext, request: { fundId?: string; 
 
 /** The stored close of a period (the latest version unless one is asked for). */
 export async function readClose(ctx: AppContext, request: { fundId?: string; period: PeriodKey; version?: number }): Promise<CloseDocument> {
+  return (await readCloseRecord(ctx, request)).document;
+}
+
+/** The stored close with its record (version, hash, who and when), its SHA-256 checked. */
+export async function readCloseRecord(ctx: AppContext, request: { fundId?: string; period: PeriodKey; version?: number }): Promise<{ document: CloseDocument; record: CloseRecord }> {
   const fundId = await resolveFund(ctx, request.fundId);
   const record = await ctx.store.getClose(fundId, request.period, request.version);
   if (!record) {
@@ -230,5 +235,5 @@ export async function readClose(ctx: AppContext, request: { fundId?: string; per
   }
   const sha = createHash('sha256').update(record.documentJson).digest('hex');
   if (sha !== record.documentSha256) throw new TandemError('CLOSE_CORRUPT', `the stored close of ${formatPeriod(request.period)} version ${record.version} does not match its SHA-256; the database has been altered`);
-  return JSON.parse(record.documentJson) as CloseDocument;
+  return { document: JSON.parse(record.documentJson) as CloseDocument, record };
 }

@@ -9,7 +9,7 @@ import { sumPence } from '../domain/money.js';
 import { calendarMonthOf, formatPeriod, parsePeriodArg, type PeriodKey } from '../domain/period.js';
 import type { ReportData, ReportFigures, ReportLine, ReportLineBatch, ReportScheme, ReportSeries } from '../report/report-data.js';
 import { agreementInForce, resolveFund } from './agreements.js';
-import { readClose, type CloseDocument } from './close.js';
+import { readCloseRecord, type CloseDocument } from './close.js';
 import { isoNow, type AppContext } from './context.js';
 import { codeColumnsOf } from './journal-export.js';
 
@@ -44,8 +44,7 @@ export interface BuiltReport {
 
 export async function buildReport(ctx: AppContext, request: { fundId?: string; period: PeriodKey; version?: number }): Promise<BuiltReport> {
   const fundId = await resolveFund(ctx, request.fundId);
-  const record = await ctx.store.getClose(fundId, request.period, request.version);
-  const close = await readClose(ctx, { fundId, period: request.period, version: request.version });
+  const { document: close, record } = await readCloseRecord(ctx, { fundId, period: request.period, version: request.version });
   const { agreement } = await agreementInForce(ctx, fundId, close.agreementVersion);
   const commentary = new Map((await ctx.store.latestCommentary(fundId, request.period)).map((c) => [c.schemeId, { text: c.text, by: c.writtenBy, at: c.writtenAt }]));
   const month = Number(close.month.slice(1));
@@ -98,7 +97,7 @@ export async function buildReport(ctx: AppContext, request: { fundId?: string; p
       closeVersion: close.closeVersion,
       closedAt: close.closedAt,
       closedBy: close.closedBy,
-      closeSha256: record!.documentSha256,
+      closeSha256: record.documentSha256,
       generatedAt: isoNow(ctx),
       generatedBy: ctx.actor,
       batches: close.sources.batches,

@@ -4,7 +4,7 @@
 // calls them a million times.
 
 import type { DateFormat } from '../domain/agreement.js';
-import { isCalendarDay, isoOfDay, packDay, type PackedDay } from './calendar.js';
+import { isCalendarDay, isoOfDay, packDay } from './calendar.js';
 import { EXCEL_FAKE_LEAP_DAY, dayOfExcelSerial } from './excel-serial.js';
 
 export type DateResult = { ok: true; iso: string } | { ok: false; code: 'DATE_INVALID'; reason: string };

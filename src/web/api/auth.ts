@@ -9,7 +9,6 @@ import { getCookie } from 'hono/cookie';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppContext } from '../../app/context.js';
 import { actorForApiToken, csrfMatches, sessionFor } from '../../app/users.js';
-import type { Agreement } from '../../domain/agreement.js';
 import { authorise, type AccessContext, type Action, type Actor } from '../../domain/access.js';
 import type { WebEnv } from '../env.js';
 import { SESSION_COOKIE } from '../security.js';
@@ -76,13 +75,6 @@ export function fundOf(c: ApiContext): string | undefined {
   return c.get('principal').fundId ?? undefined;
 }
 
-/**
- * Whether the agreement lets partners see each other's line-level detail (`data_sharing:
- * line_detail: all_partners`); a version stored before the setting existed shares nothing.
- */
-export function sharesLineDetail(agreement: Agreement): boolean {
-  return agreement.lineDetailSharedAcrossPartners === true;
-}
 
 /** Whether the caller may do `action` (the sharing setting defaults to closed). */
 export function may(c: ApiContext, action: Action, context: Partial<AccessContext> = {}): boolean {

@@ -9,7 +9,7 @@ import { importForecasts } from '../../app/forecast-import.js';
 import { importBatch } from '../../app/import-batch.js';
 import { unmappedGroups } from '../../app/unmapped.js';
 import type { Agreement, Ledger } from '../../domain/agreement.js';
-import { allow, apiContext, fundOf, may, requireAction, sharesLineDetail, type ApiContext, type ApiEnv } from './auth.js';
+import { allow, apiContext, fundOf, may, requireAction, type ApiContext, type ApiEnv } from './auth.js';
 import { renameFile } from './errors.js';
 import { errors, json, SECURITY } from './responses.js';
 import { ForecastQuery, ForecastResultSchema, ImportQuery, ImportResultSchema, UnmappedQuery, UnmappedSchema } from './schemas.js';
@@ -74,7 +74,7 @@ export function ledgerRoutes(api: OpenAPIHono<ApiEnv>, options: { maxUploadBytes
     const query = c.req.valid('query');
     const { fundId, agreement } = await agreementOf(c);
     const ledger = ledgerOf(agreement, fundId, query.ledger);
-    allow(c, 'ledger.upload', { ledgerPartner: ledger.partner, lineDetailSharedAcrossPartners: sharesLineDetail(agreement) });
+    allow(c, 'ledger.upload', { ledgerPartner: ledger.partner, lineDetailSharedAcrossPartners: agreement.lineDetailSharedAcrossPartners });
     const accepted: UploadFormat[] = ledger.file.format === 'auto' ? ['csv', 'xlsx'] : [ledger.file.format];
     const name = uploadName(query.name, ledger.id, uploadFormat(c, accepted));
     const result = await onUpload(c, name, options.maxUploadBytes, (path) => importBatch(apiContext(c), { fundId, ledgerId: ledger.id, path, displayName: name }));
@@ -90,7 +90,7 @@ export function ledgerRoutes(api: OpenAPIHono<ApiEnv>, options: { maxUploadBytes
   api.openapi(unmappedRoute, async (c) => {
     const { ledger: ledgerId } = c.req.valid('query');
     const { fundId, agreement } = await agreementOf(c);
-    const sharing = sharesLineDetail(agreement);
+    const sharing = agreement.lineDetailSharedAcrossPartners;
     if (ledgerId !== undefined) {
       const ledger = ledgerOf(agreement, fundId, ledgerId);
       allow(c, 'ledger.lines.view', { ledgerPartner: ledger.partner, lineDetailSharedAcrossPartners: sharing });

@@ -8,7 +8,7 @@ import { appContext, type WebEnv } from '../env.js';
 import { requireAction } from '../guard.js';
 import { page } from '../layout.js';
 import { heading, pagination } from '../views/components.js';
-import { jsonText, row, table, when } from '../views/manage.js';
+import { jsonText, table, when } from '../views/manage.js';
 import { pageNumber, shortText } from '../views/params.js';
 
 export const AUDIT_PER_PAGE = 100;

@@ -3,8 +3,6 @@
 // report data as the published report (src/app/report.ts), so the two never disagree.
 
 import type { Hono } from 'hono';
-import { buildReport } from '../../app/report.js';
-import { resolveFund } from '../../app/agreements.js';
 import { formatThousands } from '../../domain/money.js';
 import { exposureChart, trendChart, varianceChart } from '../../report/charts.js';
 import { html, type Html } from '../../report/escape.js';
@@ -12,6 +10,7 @@ import type { ReportFigures } from '../../report/report-data.js';
 import { appContext, type WebEnv } from '../env.js';
 import { page } from '../layout.js';
 import { requireAction } from '../guard.js';
+import { latestClose } from '../views/fund.js';
 
 const RAG_WORD = { red: 'Red', amber: 'Amber', green: 'Green' } as const;
 
@@ -33,15 +32,13 @@ function figuresTable(caption: string, rows: { label: string; f: ReportFigures }
 
 export function dashboardRoutes(app: Hono<WebEnv>): void {
   app.get('/', requireAction('fund.view'), async (c) => {
-    const ctx = appContext(c);
     const session = c.get('session')!;
-    const fundId = await resolveFund(ctx);
-    const closes = await ctx.store.listCloses(fundId);
-    const latest = closes.at(-1);
+    // The same cached report data as the drill-down pages (views/fund.ts): a stored close never changes.
+    const latest = await latestClose(appContext(c));
     if (!latest) {
       return c.html(page({ title: 'Dashboard', session, current: '/', body: html`<h1 class="govuk-heading-l">Dashboard</h1><p class="govuk-body">No month has been closed yet.</p>` }));
     }
-    const { data } = await buildReport(ctx, { fundId, period: latest.period });
+    const { data } = latest.report;
     const fund = data.series[0]!;
     const body = html`<span class="govuk-caption-l">${data.fund.name}</span><h1 class="govuk-heading-l">Dashboard: ${data.period} (${data.monthName})</h1>
 <p class="govuk-body">Latest closed month, close version ${data.provenance.closeVersion}. Figures in £000s.</p>

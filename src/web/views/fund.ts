@@ -78,19 +78,11 @@ export function schemesOf(close: ClosedMonth): ReportScheme[] {
   return close.report.data.pools.flatMap((p) => p.schemes);
 }
 
-/**
- * The agreement's data-sharing setting (`data_sharing.line_detail`): may every partner's users
- * see line-level detail of the other partners' ledgers? Agreement versions stored before the
- * setting existed have no value: they are read as not shared (own_partner, the schema default).
- * Admins see every ledger whatever it says (the policy in src/domain/access.ts).
- */
-export function lineDetailShared(agreement: Agreement): boolean {
-  return agreement.lineDetailSharedAcrossPartners === true;
-}
 
 /** The policy's decision on a ledger action for each ledger of the agreement. */
 export function ledgerDecisions(session: SessionInfo, agreement: Agreement, action: Action): Map<string, { ledger: Ledger; decision: Decision }> {
-  const shared = lineDetailShared(agreement);
+  // agreementInForce reads versions stored before the setting existed as not shared.
+  const shared = agreement.lineDetailSharedAcrossPartners;
   return new Map(
     agreement.ledgers.map((ledger) => [ledger.id, { ledger, decision: authorise(session.actor, action, { ledgerPartner: ledger.partner, lineDetailSharedAcrossPartners: shared }) }]),
   );
