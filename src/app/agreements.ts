@@ -1,7 +1,7 @@
 // Use cases for the agreement: load a file as a new version (never overwriting), list the
 // history, compare two versions, and read the version in force.
 
-import { loadAgreementFile } from '../agreement/load.js';
+import { loadAgreementFile, type AgreementLoad } from '../agreement/load.js';
 import type { Agreement } from '../domain/agreement.js';
 import { diffJson, type Change } from '../domain/agreement-diff.js';
 import type { AgreementVersionRecord } from '../store/types.js';
@@ -22,10 +22,23 @@ export async function loadAgreement(ctx: AppContext, path: string): Promise<Load
     const n = loaded.problems.length;
     throw new TandemError('AGREEMENT_INVALID', `the agreement ${path} has ${n} problem${n === 1 ? '' : 's'}; nothing was loaded`, loaded.problems);
   }
+  return storeAgreementVersion(ctx, loaded, { sourceFile: path, action: 'agreement.load', details: { file: path, files: loaded.files } });
+}
+
+/** A parsed agreement stored as the fund's next version (nothing when identical to the one in force), audited as `action`. */
+export async function storeAgreementVersion(
+  ctx: AppContext,
+  loaded: Extract<AgreementLoad, { ok: true }>,
+  how: { sourceFile: string; action: string; details: Record<string, unknown>; expectVersion?: number },
+): Promise<LoadResult> {
   const { agreement } = loaded;
   const fundId = agreement.fund.id;
   return ctx.store.transaction(async (tx) => {
+    await tx.lockFund(fundId);
     const current = await tx.getAgreementVersion(fundId);
+    if (how.expectVersion !== undefined && current?.version !== how.expectVersion) {
+      throw new TandemError('AGREEMENT_CHANGED', `the agreement of fund ${fundId} changed while this was prepared (it is now version ${current?.version ?? 'none'}, not ${how.expectVersion}); look at it again and retry`);
+    }
     if (current && current.sourceSha256 === loaded.sourceSha256) {
       return { fundId, version: current.version, created: false, changes: [] };
     }
@@ -35,7 +48,7 @@ export async function loadAgreement(ctx: AppContext, path: string): Promise<Load
       fundName: agreement.fund.name,
       loadedAt: isoNow(ctx),
       loadedBy: ctx.actor,
-      sourceFile: path,
+      sourceFile: how.sourceFile,
       sourceSha256: loaded.sourceSha256,
       sourceText: loaded.sourceText,
       modelJson: JSON.stringify(agreement),
@@ -43,9 +56,9 @@ export async function loadAgreement(ctx: AppContext, path: string): Promise<Load
     await tx.appendAudit({
       fundId,
       actor: ctx.actor,
-      action: 'agreement.load',
+      action: how.action,
       subject: `agreement:${version}`,
-      details: { file: path, files: loaded.files, version, changes: changes.length },
+      details: { ...how.details, version, changes: changes.length },
       inputSha256: loaded.sourceSha256,
       at: isoNow(ctx),
     });

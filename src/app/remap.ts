@@ -14,12 +14,22 @@ import { LineTotalsAccumulator } from './line-totals.js';
 export interface RemapResult {
   fundId: string;
   agreementVersion: number;
-  ledgers: { id: string; batches: number; lines: number; changed: number; unmappedBefore: number; unmappedAfter: number }[];
+  ledgers: { id: string; batches: number; lines: number; changed: number; unmappedBefore: number; unmappedAfter: number; keptInClosedPeriods: number }[];
+}
+
+export interface RemapOptions {
+  fundId?: string;
+  ledgerId?: string;
+  /**
+   * Leave lines of closed periods as they are (counted in `keptInClosedPeriods`) instead of
+   * refusing the whole remap: the suspense queue re-applies a new rule to the open months.
+   */
+  skipClosedPeriods?: boolean;
 }
 
 const CHUNK = 5_000;
 
-export async function remap(ctx: AppContext, options: { fundId?: string; ledgerId?: string } = {}): Promise<RemapResult> {
+export async function remap(ctx: AppContext, options: RemapOptions = {}): Promise<RemapResult> {
   const fundId = await resolveFund(ctx, options.fundId);
   const { agreement, record } = await agreementInForce(ctx, fundId);
   const ledgers = agreement.ledgers.filter((l) => options.ledgerId === undefined || l.id === options.ledgerId);
@@ -31,7 +41,7 @@ export async function remap(ctx: AppContext, options: { fundId?: string; ledgerI
     const result: RemapResult = { fundId, agreementVersion: record.version, ledgers: [] };
     for (const ledger of ledgers) {
       const batches = (await tx.listBatches(fundId, ledger.id)).filter((b) => b.periods.some((p) => !(p in b.supersededPeriods)));
-      const summary = { id: ledger.id, batches: batches.length, lines: 0, changed: 0, unmappedBefore: 0, unmappedAfter: 0 };
+      const summary = { id: ledger.id, batches: batches.length, lines: 0, changed: 0, unmappedBefore: 0, unmappedAfter: 0, keptInClosedPeriods: 0 };
       for (const batch of batches) {
         const header = JSON.parse(batch.headerJson) as string[];
         const compiled = compileRules(ledger.rules, header);
@@ -45,15 +55,21 @@ export async function remap(ctx: AppContext, options: { fundId?: string; ledgerI
         for await (const lines of tx.iterateBatchLines(batch.id, CHUNK)) {
           const updates: LineMappingUpdate[] = [];
           for (const line of lines) {
-            const m = compiled.map(JSON.parse(line.raw) as string[]);
+            let m = compiled.map(JSON.parse(line.raw) as string[]);
             summary.lines += 1;
             if (line.status === 'unmapped') summary.unmappedBefore += 1;
-            if (m.status === 'unmapped') summary.unmappedAfter += 1;
             if (m.status !== line.status || m.schemeId !== line.schemeId || m.ruleIndex !== line.ruleIndex) {
-              // A closed period's figures are final until it is reopened: remapping it would change them behind the close.
-              if (locked.has(line.period)) await assertPeriodsOpen(tx, fundId, [line.period], `remapping ledger ${ledger.id} (batch ${batch.id}, line ${line.lineNo})`);
-              updates.push({ batchId: batch.id, lineNo: line.lineNo, status: m.status, schemeId: m.schemeId, ruleIndex: m.ruleIndex });
+              if (locked.has(line.period) && options.skipClosedPeriods) {
+                // Kept as the close saw it; its totals are rebuilt from the line as it stays.
+                summary.keptInClosedPeriods += 1;
+                m = { status: line.status, schemeId: line.schemeId, ruleIndex: line.ruleIndex };
+              } else {
+                // A closed period's figures are final until it is reopened: remapping it would change them behind the close.
+                if (locked.has(line.period)) await assertPeriodsOpen(tx, fundId, [line.period], `remapping ledger ${ledger.id} (batch ${batch.id}, line ${line.lineNo})`);
+                updates.push({ batchId: batch.id, lineNo: line.lineNo, status: m.status, schemeId: m.schemeId, ruleIndex: m.ruleIndex });
+              }
             }
+            if (m.status === 'unmapped') summary.unmappedAfter += 1;
             totals.add(line.period, m, line.codes, line.amountPence);
           }
           summary.changed += updates.length;

@@ -55,6 +55,7 @@ const CONFLICT = new Set([
   'FILE_CHANGED',
   'USER_EXISTS',
   'TOKEN_REVOKED',
+  'AGREEMENT_CHANGED',
 ]);
 /** The stored data is not what Tandem wrote: a server fault, not the client's. */
 const SERVER = new Set(['CLOSE_CORRUPT', 'INTERNAL']);
