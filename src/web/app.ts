@@ -7,6 +7,7 @@ import { html } from '../report/escape.js';
 import { apiRoutes } from './api/api.js';
 import { serveAssets } from './assets.js';
 import type { WebDeps, WebEnv } from './env.js';
+import { ImportJobs } from './import-jobs.js';
 import { page } from './layout.js';
 import { agreementRoutes } from './routes/agreement.js';
 import { auditRoutes } from './routes/audit.js';
@@ -14,20 +15,26 @@ import { authRoutes } from './routes/auth.js';
 import { closeRoutes } from './routes/close.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { downloadRoutes } from './routes/downloads.js';
+import { importJobRoutes, importRoutes } from './routes/imports.js';
 import { lineRoutes } from './routes/lines.js';
 import { poolRoutes } from './routes/pools.js';
+import { suspenseRoutes } from './routes/suspense.js';
 import { csrfProtection, loadSession, securityHeaders, withDeps } from './security.js';
 
 export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   app.use('*', withDeps(deps), securityHeaders());
   serveAssets(app);
-  apiRoutes(app); // /api/*: before the page session/CSRF middleware, as it authenticates itself (src/web/api/api.ts)
+  apiRoutes(app, { maxUploadBytes: deps.maxUploadBytes }); // /api/*: before the page session/CSRF middleware, as it authenticates itself (src/web/api/api.ts)
+  const jobs = new ImportJobs(deps.now);
+  importJobRoutes(app, jobs); // the upload size limit, and job progress answered without the database (routes/imports.ts)
   app.use('*', loadSession(), csrfProtection());
   authRoutes(app);
   dashboardRoutes(app);
   poolRoutes(app);
   lineRoutes(app);
+  importRoutes(app, jobs);
+  suspenseRoutes(app);
   downloadRoutes(app);
   closeRoutes(app);
   agreementRoutes(app);

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Hono } from 'hono';
+import { TANDEM_JS } from './client-script.js';
 import type { WebEnv } from './env.js';
 
 const require = createRequire(import.meta.url);
@@ -25,14 +26,19 @@ const TANDEM_CSS = `
 .tandem-rag--green { background: #00703c; color: #fff; }
 .tandem-chart svg { max-width: 100%; height: auto; }
 .tandem-table-scroll { overflow-x: auto; }
+progress { width: 100%; max-width: 30em; height: 1.5em; margin-bottom: 15px; }
 `;
 
-const INIT_JS = `import { initAll } from '/assets/govuk-frontend.min.js';\ninitAll();\n`;
+// GOV.UK Frontend initialises nothing (it logs a SupportError) unless the body has the classes
+// its template's inline <script> snippet adds; our CSP forbids inline scripts, so this module
+// adds them (a browser running a module script is one the snippet would mark as supported).
+const INIT_JS = `import { initAll } from '/assets/govuk-frontend.min.js';\nimport '/assets/tandem.js';\ndocument.body.classList.add('js-enabled', 'govuk-frontend-supported');\ninitAll();\n`;
 
 export function serveAssets(app: Hono<WebEnv>): void {
   const cached = (type: string, body: string | Buffer) => new Response(typeof body === 'string' ? body : new Uint8Array(body), { headers: { 'Content-Type': type, 'Cache-Control': 'public, max-age=3600' } });
   app.get('/assets/tandem.css', () => cached(TYPES['.css']!, TANDEM_CSS));
   app.get('/assets/init.js', () => cached(TYPES['.js']!, INIT_JS));
+  app.get('/assets/tandem.js', () => cached(TYPES['.js']!, TANDEM_JS));
   app.get('/assets/govuk-frontend.min.css', async () => cached(TYPES['.css']!, await readFile(path.join(GOVUK, 'govuk-frontend.min.css'))));
   app.get('/assets/govuk-frontend.min.js', async () => cached(TYPES['.js']!, await readFile(path.join(GOVUK, 'govuk-frontend.min.js'))));
   app.get('/favicon.ico', async () => cached(TYPES['.ico']!, await readFile(path.join(GOVUK, 'assets', 'images', 'favicon.ico'))));

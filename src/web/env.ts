@@ -12,6 +12,8 @@ export interface WebDeps {
   now: () => Date;
   /** Send cookies with `Secure` (behind HTTPS). */
   secureCookies: boolean;
+  /** Largest accepted upload (ledger extract or forecasts), in bytes; default 100 MiB. */
+  maxUploadBytes?: number;
 }
 
 export type WebEnv = { Variables: { session: SessionInfo | null; deps: WebDeps } };

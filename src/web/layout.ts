@@ -4,6 +4,7 @@
 // our own origin, so the CSP needs no 'unsafe-inline'.
 
 import type { SessionInfo } from '../app/users.js';
+import { authorise, type Action } from '../domain/access.js';
 import { html, type Html } from '../report/escape.js';
 
 export interface PageOptions {
@@ -12,20 +13,29 @@ export interface PageOptions {
   /** Which navigation item is current. */
   current?: string;
   body: Html;
+  /** Extra elements for the head (a no-script refresh while an import runs). */
+  head?: Html;
 }
 
-const NAV: { href: string; label: string }[] = [
-  { href: '/', label: 'Dashboard' },
-  { href: '/pools', label: 'Pools and schemes' },
-  { href: '/downloads', label: 'Downloads' },
-  { href: '/close', label: 'Close' },
-  { href: '/agreement', label: 'Agreement' },
-  { href: '/audit', label: 'Audit log' },
+// Each item shows only to users the access policy lets open it (a viewer has no audit log).
+const NAV: { href: string; label: string; action: Action }[] = [
+  { href: '/', label: 'Dashboard', action: 'fund.view' },
+  { href: '/pools', label: 'Pools and schemes', action: 'fund.view' },
+  { href: '/imports', label: 'Imports', action: 'fund.view' },
+  { href: '/suspense', label: 'Suspense queue', action: 'fund.view' },
+  { href: '/downloads', label: 'Downloads', action: 'report.download' },
+  { href: '/close', label: 'Close', action: 'fund.view' },
+  { href: '/agreement', label: 'Agreement', action: 'agreement.view' },
+  { href: '/audit', label: 'Audit log', action: 'audit.view' },
 ];
+
+function navFor(session: SessionInfo): typeof NAV {
+  return NAV.filter((n) => authorise(session.actor, n.action, { lineDetailSharedAcrossPartners: false }).allowed);
+}
 
 function header(session: SessionInfo | null, current: string | undefined): Html {
   const nav = session
-    ? html`<nav aria-label="Menu" class="govuk-service-navigation__wrapper"><ul class="govuk-service-navigation__list">${NAV.map(
+    ? html`<nav aria-label="Menu" class="govuk-service-navigation__wrapper"><ul class="govuk-service-navigation__list">${navFor(session).map(
         (n) =>
           html`<li class="govuk-service-navigation__item${n.href === current ? ' govuk-service-navigation__item--active' : ''}"><a class="govuk-service-navigation__link" href="${n.href}"${n.href === current ? html` aria-current="page"` : html``}>${n.label}</a></li>`,
       )}</ul></nav>`
@@ -40,7 +50,7 @@ function header(session: SessionInfo | null, current: string | undefined): Html 
 export function page(options: PageOptions): string {
   return `<!DOCTYPE html>\n${html`<html lang="en-GB" class="govuk-template">
 <head><meta charset="utf-8"><title>${options.title} – Tandem</title><meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="/assets/govuk-frontend.min.css"><link rel="stylesheet" href="/assets/tandem.css"></head>
+<link rel="stylesheet" href="/assets/govuk-frontend.min.css"><link rel="stylesheet" href="/assets/tandem.css">${options.head ?? html``}</head>
 <body class="govuk-template__body">
 <a href="#main-content" class="govuk-skip-link" data-module="govuk-skip-link">Skip to main content</a>
 ${header(options.session, options.current)}
