@@ -1,7 +1,7 @@
 // Every API route × every role × the caller's own / another partner's ledger, against the
 // expected-access table (src/domain/access.ts ACCESS_TABLE via expectedAccess): a request the
 // table refuses must be answered 403, and one it allows must get past authorisation (anything
-// but 401/403). The web pages get the same matrix as they are built (issue 6).
+// but 401/403). The web pages have the same matrix in test/web-access-pages.test.ts.
 
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -34,6 +34,8 @@ const CASES: Case[] = [
   { method: 'GET', path: () => '/api/v1/report/2025-26-M01', action: 'report.download', ledger: false },
   { method: 'GET', path: (l) => `/api/v1/unmapped?ledger=${l}`, action: 'ledger.lines.view', ledger: true },
   { method: 'POST', path: (l) => `/api/v1/imports?ledger=${l}&name=m02.csv`, action: 'ledger.upload', ledger: true, body: CSV },
+  { method: 'POST', path: () => '/api/v1/mapping-rules', action: 'ledger.map', ledger: true, body: (l) => ({ body: JSON.stringify({ ledger: l, when: { [l === 'icb' ? 'Account' : 'Cost Centre']: 'ZZ1' }, outOfScope: true }), type: 'application/json' }) },
+  { method: 'POST', path: () => '/api/v1/remap', action: 'ledger.map', ledger: true, body: (l) => ({ body: JSON.stringify({ ledger: l }), type: 'application/json' }) },
   { method: 'POST', path: () => '/api/v1/forecasts?name=f.csv', action: 'forecast.import', ledger: false, body: () => ({ body: 'scheme,period,amount\ncare,2025-26 M03,1900.00\n', type: 'text/csv' }) },
   { method: 'PUT', path: () => '/api/v1/commentary/care/2025-26-M01', action: 'commentary.set', ledger: false, body: () => ({ body: JSON.stringify({ text: 'On plan.' }), type: 'application/json' }) },
   { method: 'POST', path: () => '/api/v1/closes/2025-26-M02', action: 'period.close', ledger: false, body: () => ({ body: JSON.stringify({ allowUnmapped: true }), type: 'application/json' }) },

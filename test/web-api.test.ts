@@ -35,7 +35,7 @@ type Json = Record<string, unknown> & { error?: { code: string; message: string;
 
 const ROUTES = [
   ...(['/api/v1/status', '/api/v1/closes', '/api/v1/closes/{period}', '/api/v1/report/{period}', '/api/v1/unmapped', '/api/v1/commentary/{period}'] as const).map((p) => ['get', p] as const),
-  ...(['/api/v1/closes/{period}', '/api/v1/closes/{period}/reopen', '/api/v1/imports', '/api/v1/forecasts'] as const).map((p) => ['post', p] as const),
+  ...(['/api/v1/closes/{period}', '/api/v1/closes/{period}/reopen', '/api/v1/imports', '/api/v1/forecasts', '/api/v1/mapping-rules', '/api/v1/remap'] as const).map((p) => ['post', p] as const),
   ['put', '/api/v1/commentary/{scheme}/{period}'] as const,
 ];
 
@@ -214,6 +214,22 @@ describeEachStore('JSON API', (current) => {
     const shared = await call('GET', '/api/v1/unmapped?ledger=council', { token: finance.token });
     expect([shared.status, shared.body]).toEqual([200, [expect.objectContaining({ ledger: 'council', codes: { 'Cost Centre': 'CC999' } })]]);
     expect((await call('POST', '/api/v1/imports?ledger=council', { token: finance.token, body: 'x', type: 'text/csv' })).status).toBe(403);
+  });
+
+  it('adds a mapping rule for a suspense group as the next agreement version, and remaps the ledger with it', async () => {
+    await fund();
+    const finance = await user('finance');
+    await call('POST', '/api/v1/imports?ledger=icb&name=icb-m02.csv', { token: finance.token, body: ICB_M02, type: 'text/csv' });
+    const bad = await call('POST', '/api/v1/mapping-rules', { token: finance.token, json: { ledger: 'icb', when: { Account: 'ACC9' }, scheme: 'acute', outOfScope: true } });
+    expect([bad.status, bad.body.error?.code]).toEqual([400, 'REQUEST_INVALID']);
+    const stale = await call('POST', '/api/v1/mapping-rules', { token: finance.token, json: { ledger: 'icb', when: { Account: 'ACC9' }, scheme: 'acute', basedOnVersion: 3 } });
+    expect([stale.status, stale.body.error?.code]).toEqual([409, 'AGREEMENT_CHANGED']);
+    const added = await call('POST', '/api/v1/mapping-rules', { token: finance.token, json: { ledger: 'icb', when: { Account: 'ACC9' }, scheme: 'acute', note: 'new block contract', basedOnVersion: 1 } });
+    expect([added.status, added.body]).toEqual([200, expect.objectContaining({ version: 2, created: true, ledgerId: 'icb', ruleIndex: 3 })]);
+    expect((await call('GET', '/api/v1/unmapped?ledger=icb', { token: finance.token })).body).toHaveLength(1); // not re-applied yet
+    const remapped = await call('POST', '/api/v1/remap', { token: finance.token, json: { ledger: 'icb' } });
+    expect([remapped.status, remapped.body]).toEqual([200, expect.objectContaining({ agreementVersion: 2, ledgers: [expect.objectContaining({ id: 'icb', changed: 1, unmappedBefore: 1, unmappedAfter: 0 })] })]);
+    expect((await call('GET', '/api/v1/unmapped?ledger=icb', { token: finance.token })).body).toEqual([]);
   });
 
   it('rejects a bad file with every problem, with line and column (422), and imports nothing', async () => {

@@ -7,12 +7,25 @@ import { agreementInForce, resolveFund } from '../../app/agreements.js';
 import { TandemError } from '../../app/errors.js';
 import { importForecasts } from '../../app/forecast-import.js';
 import { importBatch } from '../../app/import-batch.js';
+import { addMappingRule } from '../../app/mapping-rules.js';
+import { remap } from '../../app/remap.js';
 import { unmappedGroups } from '../../app/unmapped.js';
 import type { Agreement, Ledger } from '../../domain/agreement.js';
 import { allow, apiContext, fundOf, may, requireAction, type ApiContext, type ApiEnv } from './auth.js';
 import { renameFile } from './errors.js';
 import { errors, json, SECURITY } from './responses.js';
-import { ForecastQuery, ForecastResultSchema, ImportQuery, ImportResultSchema, UnmappedQuery, UnmappedSchema } from './schemas.js';
+import {
+  ForecastQuery,
+  ForecastResultSchema,
+  ImportQuery,
+  ImportResultSchema,
+  MappingRuleBody,
+  MappingRuleResultSchema,
+  RemapBody,
+  RemapResultSchema,
+  UnmappedQuery,
+  UnmappedSchema,
+} from './schemas.js';
 import { CSV_TYPE, uploadFormat, uploadName, withUploadedFile, XLSX_TYPE, type UploadFormat } from './upload.js';
 
 const FileBody = z.string().openapi({ format: 'binary', description: 'the file itself, as the raw request body' });
@@ -44,6 +57,25 @@ export const unmappedRoute = createRoute({
   security: SECURITY,
   request: { query: UnmappedQuery },
   responses: { 200: json(UnmappedSchema, 'Groups of unmapped lines of the ledgers the caller may see'), ...errors(400, 401, 403, 404) },
+});
+
+export const mappingRuleRoute = createRoute({
+  method: 'post',
+  path: '/v1/mapping-rules',
+  summary: "Add a mapping rule at the end of a ledger's rules (finance officer of the ledger's partner): it becomes the next agreement version",
+  description: 'Made for a group of the suspense queue: the rule is written last, so no line an existing rule maps can change. It does not re-map imported lines: POST /v1/remap does.',
+  security: SECURITY,
+  request: { body: { required: true, content: { 'application/json': { schema: MappingRuleBody } } } },
+  responses: { 200: json(MappingRuleResultSchema, 'The new agreement version'), ...errors(400, 401, 403, 404, 409, 422) },
+});
+
+export const remapRoute = createRoute({
+  method: 'post',
+  path: '/v1/remap',
+  summary: "Re-apply the agreement's mapping rules to a ledger's imported lines (finance officer of the ledger's partner)",
+  security: SECURITY,
+  request: { body: { required: true, content: { 'application/json': { schema: RemapBody } } } },
+  responses: { 200: json(RemapResultSchema, 'What changed, per ledger'), ...errors(400, 401, 403, 404, 409) },
 });
 
 async function agreementOf(c: ApiContext): Promise<{ fundId: string; agreement: Agreement }> {
@@ -98,5 +130,23 @@ export function ledgerRoutes(api: OpenAPIHono<ApiEnv>, options: { maxUploadBytes
     }
     const visible = new Set(agreement.ledgers.filter((l) => may(c, 'ledger.lines.view', { ledgerPartner: l.partner, lineDetailSharedAcrossPartners: sharing })).map((l) => l.id));
     return c.json((await unmappedGroups(apiContext(c), { fundId })).filter((g) => visible.has(g.ledger)), 200);
+  });
+
+  api.openapi(mappingRuleRoute, async (c) => {
+    const body = c.req.valid('json');
+    const { fundId, agreement } = await agreementOf(c);
+    const ledger = ledgerOf(agreement, fundId, body.ledger);
+    allow(c, 'ledger.map', { ledgerPartner: ledger.partner, lineDetailSharedAcrossPartners: agreement.lineDetailSharedAcrossPartners });
+    const target = body.scheme !== undefined ? { scheme: body.scheme } : { outOfScope: true as const };
+    const result = await addMappingRule(apiContext(c), { fundId, ledgerId: ledger.id, when: body.when, target, note: body.note, basedOnVersion: body.basedOnVersion });
+    return c.json(result, 200);
+  });
+
+  api.openapi(remapRoute, async (c) => {
+    const body = c.req.valid('json');
+    const { fundId, agreement } = await agreementOf(c);
+    const ledger = ledgerOf(agreement, fundId, body.ledger);
+    allow(c, 'ledger.map', { ledgerPartner: ledger.partner, lineDetailSharedAcrossPartners: agreement.lineDetailSharedAcrossPartners });
+    return c.json(await remap(apiContext(c), { fundId, ledgerId: ledger.id, skipClosedPeriods: body.skipClosedPeriods }), 200);
   });
 }

@@ -162,3 +162,43 @@ export const CommentarySchema = z
 export const CommentaryListSchema = z
   .array(z.object({ scheme: z.string(), period: z.string(), text: z.string(), at: z.string(), by: z.string() }))
   .openapi('CommentaryList');
+
+export const MappingRuleBody = z
+  .object({
+    ledger: z.string().openapi({ example: 'scc' }),
+    when: z.record(z.string(), z.string()).openapi({ description: 'code column → value: a line matches when it has every one (at least one)', example: { 'Cost Centre': 'C4501' } }),
+    scheme: z.string().optional().openapi({ description: 'the scheme matching lines go to', example: 'lths' }),
+    outOfScope: z.boolean().optional().openapi({ description: 'true: matching lines are outside the fund (instead of a scheme)' }),
+    note: z.string().max(500).optional(),
+    basedOnVersion: z.number().int().min(1).optional().openapi({ description: 'the agreement version the rule was made against: refused (409 AGREEMENT_CHANGED) if another version was stored since' }),
+  })
+  .refine((b) => (b.scheme !== undefined) !== (b.outOfScope === true), { message: 'give either scheme or outOfScope: true', path: ['scheme'] })
+  .openapi('MappingRuleRequest');
+
+export const MappingRuleResultSchema = z
+  .object({
+    fundId: z.string(),
+    ledgerId: z.string(),
+    version: z.number().int().openapi({ description: 'the new agreement version' }),
+    created: z.boolean(),
+    ruleIndex: z.number().int().openapi({ description: "the rule's position in the ledger's rules (0-based)" }),
+    changes: z.array(z.object({ kind: z.enum(['added', 'removed', 'changed']), path: z.string() }).passthrough()),
+  })
+  .openapi('MappingRuleResult');
+
+export const RemapBody = z
+  .object({
+    ledger: z.string().openapi({ example: 'scc' }),
+    skipClosedPeriods: z.boolean().default(true).openapi({ description: 'leave lines of closed months as they are (default); false refuses the whole remap if any of them would change' }),
+  })
+  .openapi('RemapRequest');
+
+export const RemapResultSchema = z
+  .object({
+    fundId: z.string(),
+    agreementVersion: z.number().int(),
+    ledgers: z.array(
+      z.object({ id: z.string(), batches: z.number().int(), lines: z.number().int(), changed: z.number().int(), unmappedBefore: z.number().int(), unmappedAfter: z.number().int(), keptInClosedPeriods: z.number().int() }),
+    ),
+  })
+  .openapi('RemapResult');

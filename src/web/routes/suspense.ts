@@ -94,13 +94,16 @@ interface RuleTarget {
   group: UnmappedGroup;
 }
 
-/** The group a rule is being made for, from the address or the form; 400/403/404 pages otherwise. */
-async function ruleTarget(c: WebContext, ledgerId: string | undefined, codesJson: string | undefined): Promise<RuleTarget> {
+/** The group a rule is being made for, from the address or the form; 400/404 pages otherwise. */
+async function ruleTarget(c: WebContext, ledgerId: string | undefined, codesJson: string | undefined): Promise<RuleTarget | Response> {
   const ctx = appContext(c);
   const fundId = await resolveFund(ctx);
   const { agreement, record } = await agreementInForce(ctx, fundId);
   const ledger = agreement.ledgers.find((l) => l.id === ledgerId);
   if (!ledger) throw badRequest('the ledger is not in the agreement');
+  // Asked before anything about the ledger's lines is looked at or told.
+  const decision = authorise(c.get('session')!.actor, 'ledger.map', { ledgerPartner: ledger.partner, lineDetailSharedAcrossPartners: agreement.lineDetailSharedAcrossPartners });
+  if (!decision.allowed) return refused(c, decision.reason);
   let values: unknown;
   try {
     values = JSON.parse(codesJson ?? '');
@@ -115,10 +118,6 @@ async function ruleTarget(c: WebContext, ledgerId: string | undefined, codesJson
 
 function refused(c: WebContext, reason: string): Response {
   return c.html(page({ title: 'Not allowed', session: c.get('session')!, body: html`<h1 class="govuk-heading-l">You cannot do this</h1><p class="govuk-body">${reason}</p>` }), 403);
-}
-
-function mayMap(c: WebContext, target: RuleTarget): { allowed: true } | { allowed: false; reason: string } {
-  return authorise(c.get('session')!.actor, 'ledger.map', { ledgerPartner: target.ledger.partner, lineDetailSharedAcrossPartners: target.agreement.lineDetailSharedAcrossPartners });
 }
 
 function rulePage(c: WebContext, target: RuleTarget, error: TandemError | null, form: Record<string, string | undefined> = {}): string {
@@ -141,8 +140,7 @@ export function suspenseRoutes(app: Hono<WebEnv>): void {
 
   app.get('/suspense/rule', requireAction('fund.view'), async (c) => {
     const target = await ruleTarget(c, c.req.query('ledger'), c.req.query('codes'));
-    const decision = mayMap(c, target);
-    if (!decision.allowed) return refused(c, decision.reason);
+    if (target instanceof Response) return target;
     return c.html(rulePage(c, target, null));
   });
 
@@ -150,8 +148,7 @@ export function suspenseRoutes(app: Hono<WebEnv>): void {
     const form = await c.req.parseBody();
     const text = Object.fromEntries(Object.entries(form).map(([k, v]) => [k, formText(v)]));
     const target = await ruleTarget(c, text.ledger, text.codes);
-    const decision = mayMap(c, target);
-    if (!decision.allowed) return refused(c, decision.reason);
+    if (target instanceof Response) return target;
     const ctx = appContext(c);
     const when = Object.fromEntries(Object.entries(target.group.codes).filter(([column]) => text[`use_${column}`] === 'yes'));
     const targetValue = text.target ?? '';
