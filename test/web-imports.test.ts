@@ -46,7 +46,7 @@ describeEachStore('web imports and suspense queue', (current) => {
       const r = await app.request(url, { method: 'POST', headers: { Cookie: cookie }, body });
       return { status: r.status, location: r.headers.get('Location'), text: await r.text() };
     };
-    const upload = (ledger: string, name: string, content: string | Uint8Array) => post('/imports', { ledger, file: new File([content], name) });
+    const upload = (ledger: string, name: string, content: string | Uint8Array<ArrayBuffer>) => post('/imports', { ledger, file: new File([content], name) });
     /** Follows a job's status until it ends, then returns its page. */
     const finish = async (jobUrl: string) => {
       for (let i = 0; i < 200; i++) {
