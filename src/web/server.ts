@@ -10,8 +10,18 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export function startWebServer(options: { store: Store; port: number; host: string; secureCookies?: boolean; now?: () => Date }): Promise<RunningServer> {
-  const app = createWebApp({ store: options.store, now: options.now ?? (() => new Date()), secureCookies: options.secureCookies ?? false });
+export interface ServerOptions {
+  store: Store;
+  port: number;
+  host: string;
+  secureCookies?: boolean;
+  now?: () => Date;
+  /** Largest accepted upload in bytes (default 100 MiB). */
+  maxUploadBytes?: number;
+}
+
+export function startWebServer(options: ServerOptions): Promise<RunningServer> {
+  const app = createWebApp({ store: options.store, now: options.now ?? (() => new Date()), secureCookies: options.secureCookies ?? false, maxUploadBytes: options.maxUploadBytes });
   return new Promise((resolve) => {
     const server: ServerType = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, (info) => {
       resolve({

@@ -8,6 +8,7 @@ interface ServeOptions extends CommonOptions {
   port: string;
   host: string;
   secureCookies?: boolean;
+  maxUploadMb: string;
 }
 
 export function serveCommand(): Command {
@@ -16,12 +17,15 @@ export function serveCommand(): Command {
     .option('--port <n>', 'port to listen on', '3000')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--secure-cookies', 'mark cookies Secure (when served behind HTTPS)')
+    .option('--max-upload-mb <n>', 'largest ledger extract or forecast file accepted, in MiB', '100')
     .action(
       action(async (options: ServeOptions) => {
         const port = Number(options.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TandemError('USAGE', `--port "${options.port}" is not a port number`, [], 2);
+        const maxUploadMb = Number(options.maxUploadMb);
+        if (!Number.isInteger(maxUploadMb) || maxUploadMb < 1 || maxUploadMb > 2048) throw new TandemError('USAGE', `--max-upload-mb "${options.maxUploadMb}" must be a whole number of MiB from 1 to 2048`, [], 2);
         const store = await openStore(dbLocation(options));
-        const server = await startWebServer({ store, port, host: options.host, secureCookies: options.secureCookies });
+        const server = await startWebServer({ store, port, host: options.host, secureCookies: options.secureCookies, maxUploadBytes: maxUploadMb * 1024 * 1024 });
         if (options.json) process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
         else console.log(`Tandem is serving ${store.location} at ${server.url} (Ctrl+C to stop)`);
         const stop = async () => {
