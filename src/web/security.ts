@@ -16,6 +16,7 @@ export const CSP = [
   "style-src 'self'",
   "img-src 'self' data:",
   "font-src 'self'",
+  "connect-src 'self'", // the upload's XMLHttpRequest and the import job's status polling (src/web/client-script.ts)
   "form-action 'self'",
   "frame-ancestors 'none'",
   "base-uri 'none'",
