@@ -5,7 +5,7 @@
 
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { isRole, type Actor, type Role } from '../domain/access.js';
-import type { UserRecord } from '../store/types.js';
+import type { Store, UserRecord } from '../store/types.js';
 import { agreementInForce, resolveFund } from './agreements.js';
 import { isoNow, type AppContext } from './context.js';
 import { TandemError } from './errors.js';
@@ -155,6 +155,7 @@ export async function signIn(ctx: AppContext, request: { email: string; password
   const at = now.toISOString();
   if (!ok || !user) {
     await ctx.store.recordSignInAttempt({ email, ip: request.ip, at, ok: false });
+    await pruneSignInAttempts(ctx);
     throw new TandemError('SIGN_IN_FAILED', 'the email or password is wrong');
   }
   const token = newToken();
@@ -165,7 +166,27 @@ export async function signIn(ctx: AppContext, request: { email: string; password
     await tx.deleteExpiredSessions(at);
     await tx.insertSession({ id: sha256Hex(token), userId: user.id, createdAt: at, expiresAt, lastSeenAt: at, csrfTokenHash: sha256Hex(csrfToken) });
   });
+  await pruneSignInAttempts(ctx);
   return { token, csrfToken, expiresAt, user: summary(user) };
+}
+
+/** When each store last pruned its sign-in attempts (ms on ctx.now()'s clock). */
+const lastPruned = new WeakMap<Store, number>();
+
+/**
+ * Deletes sign-in attempts older than the rate limit's window (nothing reads them again), so
+ * the table holds about two windows of attempts, not every attempt ever made. Called wherever
+ * an attempt is recorded (sign-in, and failed API tokens in src/web/api/auth.ts), but it runs
+ * at most once a window per store: the DELETE scans the table, and under a spray of failures
+ * from many addresses, scanning on every failure would cost the square of the attempts.
+ * Returns how many rows went (0 when skipped).
+ */
+export async function pruneSignInAttempts(ctx: AppContext): Promise<number> {
+  const now = ctx.now().getTime();
+  const last = lastPruned.get(ctx.store);
+  if (last !== undefined && now >= last && now - last < SIGN_IN_WINDOW_MINUTES * 60_000) return 0;
+  lastPruned.set(ctx.store, now);
+  return ctx.store.deleteSignInAttemptsBefore(addMinutes(new Date(now), -SIGN_IN_WINDOW_MINUTES));
 }
 
 export interface SessionInfo {

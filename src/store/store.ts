@@ -79,8 +79,11 @@ export function createStore(db: Driver): Store {
     listApiTokens: (userId) => users.listApiTokens(db, userId),
     recordSignInAttempt: (attempt) => users.recordSignInAttempt(db, attempt),
     countFailedSignIns: (email, ip, sinceIso) => users.countFailedSignIns(db, email, ip, sinceIso),
+    deleteSignInAttemptsBefore: (beforeIso) => users.deleteSignInAttemptsBefore(db, beforeIso),
 
     appendAudit: (event) => audit.appendAudit(db, event),
     listAudit: (filter) => audit.listAudit(db, filter),
+    queryAudit: (query, page) => audit.queryAudit(db, query, page),
+    auditFacets: (scope) => audit.auditFacets(db, scope),
   };
 }

@@ -107,6 +107,28 @@ export interface AuditEvent extends AuditEventInput {
   hash: string; // sha256 over prevHash + canonical JSON of the event's content
 }
 
+/**
+ * Which audit events a reader asks for (Store.queryAudit). Every field given narrows the list.
+ * The fund scope: without `fundId`, events of every fund and of none; with it, that fund's
+ * events, plus the events tied to no fund (init's migrations, admins and their API tokens) only
+ * when `withoutFund` is set — the web app sets it for admins alone (src/web/routes/audit.ts).
+ */
+export interface AuditQuery {
+  fundId?: string;
+  withoutFund?: boolean;
+  action?: string;
+  actor?: string;
+  /** ISO timestamps: events at or after `since`, and strictly before `before`. */
+  since?: string;
+  before?: string;
+}
+
+/** One page of Store.queryAudit: the events newest first, and how many match over all pages. */
+export interface AuditQueryResult {
+  total: number;
+  events: AuditEvent[];
+}
+
 export interface RemapLine {
   batchId: number;
   lineNo: number;
@@ -340,8 +362,14 @@ export interface Store {
   recordSignInAttempt(attempt: SignInAttempt): Promise<void>;
   /** Failed attempts at or after `sinceIso`: for this email, and (separately) from this IP. */
   countFailedSignIns(email: string, ip: string, sinceIso: string): Promise<{ email: number; ip: number }>;
+  /** Deletes attempts (failed or not) made before `beforeIso`; returns how many. */
+  deleteSignInAttemptsBefore(beforeIso: string): Promise<number>;
 
   // Audit (append-only, hash-chained)
   appendAudit(event: AuditEventInput): Promise<AuditEvent>;
   listAudit(filter: { fundId?: string; action?: string; limit?: number }): Promise<AuditEvent[]>;
+  /** A page of the events matching `query`, newest first (by id), with the count over all pages. */
+  queryAudit(query: AuditQuery, page: { offset: number; limit: number }): Promise<AuditQueryResult>;
+  /** The distinct actions and actors of the events in a fund scope (as in AuditQuery), each sorted in JavaScript string order. */
+  auditFacets(scope: Pick<AuditQuery, 'fundId' | 'withoutFund'>): Promise<{ actions: string[]; actors: string[] }>;
 }

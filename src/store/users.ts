@@ -138,3 +138,12 @@ export async function countFailedSignIns(db: Driver, email: string, ip: string, 
     int((await db.get(`SELECT COUNT(*) AS n FROM sign_in_attempts WHERE ${column} = ? AND ok = 0 AND at >= ?`, [value, sinceIso])) ?? {}, 'n');
   return { email: await count('email', email), ip: await count('ip', ip) };
 }
+
+/**
+ * Deletes attempts made before `beforeIso`. The rate limit reads one window back, so older rows
+ * are dead weight; without this the table would grow by every attempt ever made. No index leads
+ * with `at`, so this scans the table: callers run it rarely (src/app/users.ts).
+ */
+export function deleteSignInAttemptsBefore(db: Driver, beforeIso: string): Promise<number> {
+  return db.run('DELETE FROM sign_in_attempts WHERE at < ?', [beforeIso]);
+}
