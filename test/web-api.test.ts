@@ -86,7 +86,7 @@ describeEachStore('JSON API', (current) => {
     expect(Object.keys(doc.paths).sort()).toEqual([...new Set(ROUTES.map(([, p]) => p))].sort());
     for (const [method, path] of ROUTES) {
       const operation = doc.paths[path]![method]!;
-      expect(Object.keys(operation.responses), `${method} ${path}`).toEqual(expect.arrayContaining(['200', '401']));
+      expect(Object.keys(operation.responses), `${method} ${path}`).toEqual(expect.arrayContaining(['200', '401', '429']));
       expect(operation.security, `${method} ${path}`).toEqual([{ apiToken: [] }, { sessionCookie: [] }]);
     }
     for (const path of Object.keys(doc.paths)) for (const op of Object.values(doc.paths[path]!)) expect(Object.keys(op.responses).length).toBeGreaterThan(1);

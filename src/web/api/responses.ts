@@ -13,14 +13,17 @@ const WHY = {
   413: 'The file is larger than the upload limit.',
   415: 'The body is not of an accepted Content-Type.',
   422: 'The input was rejected, with every problem (file, line, column); nothing was written.',
+  429: "Too many failed sign-ins or API tokens from the client's address (RATE_LIMITED); wait Retry-After seconds.",
 } as const;
 
 type ErrorStatus = keyof typeof WHY;
 type ErrorResponse = { description: string; content: { 'application/json': { schema: typeof ErrorSchema } } };
 
-export function errors<S extends ErrorStatus>(...statuses: S[]): Record<S, ErrorResponse> {
-  const out = {} as Record<S, ErrorResponse>;
-  for (const s of statuses) out[s] = { description: WHY[s], content: { 'application/json': { schema: ErrorSchema } } };
+/** The error responses of a route; one that authenticates (401) can also be rate-limited (429). */
+export function errors<S extends Exclude<ErrorStatus, 429>>(...statuses: S[]): Record<S | 429, ErrorResponse> {
+  const out = {} as Record<S | 429, ErrorResponse>;
+  const all: ErrorStatus[] = statuses.includes(401 as S) ? [...statuses, 429] : statuses;
+  for (const s of all) out[s as S | 429] = { description: WHY[s], content: { 'application/json': { schema: ErrorSchema } } };
   return out;
 }
 

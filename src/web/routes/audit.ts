@@ -126,7 +126,7 @@ ${dateInput('from', 'From (UTC day)', filters.from)}${dateInput('to', 'To (UTC d
     const filtered = described(filters) !== '';
     const body = html`${heading('Who did what, when', 'Audit log')}${filter}${summary}
 ${table(filtered ? `Audit events${described(filters)}` : 'Audit events', ['When', 'Who', 'Action', 'Subject', 'Details'], rows, filtered ? 'No audit events match these filters.' : 'No audit events yet.')}
-${pagination(pageNo, pages, (n) => auditHref(filters, n))}`;
+${pagination(pageNo, pages, (n) => auditHref(filters, n), 'Pages of audit events')}`;
     return c.html(page({ title: 'Audit log', session, current: '/audit', body }));
   });
 }

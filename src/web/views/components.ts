@@ -48,8 +48,8 @@ export function pageNumbers(current: number, pages: number): (number | null)[] {
 const PREV_ARROW = html`<svg class="govuk-pagination__icon govuk-pagination__icon--prev" xmlns="http://www.w3.org/2000/svg" height="13" width="15" aria-hidden="true" focusable="false" viewBox="0 0 15 13"><path d="m6.5938-0.0078125-6.7266 6.7266 6.7441 6.4062 1.377-1.449-4.1856-3.9768h12.896v-2h-12.984l4.2931-4.293-1.414-1.414z"></path></svg>`;
 const NEXT_ARROW = html`<svg class="govuk-pagination__icon govuk-pagination__icon--next" xmlns="http://www.w3.org/2000/svg" height="13" width="15" aria-hidden="true" focusable="false" viewBox="0 0 15 13"><path d="m8.107-0.0078125-1.4136 1.414 4.2926 4.293h-12.986v2h12.896l-4.1855 3.9766 1.377 1.4492 6.7441-6.4062-6.7246-6.7266z"></path></svg>`;
 
-/** GOV.UK pagination; `href(n)` is page n's address. Nothing when there is one page. */
-export function pagination(current: number, pages: number, href: (page: number) => string): Html {
+/** GOV.UK pagination; `href(n)` is page n's address; `label` names what is paged. Nothing when there is one page. */
+export function pagination(current: number, pages: number, href: (page: number) => string, label = 'Pages of lines'): Html {
   if (pages <= 1) return html``;
   const prev =
     current > 1
@@ -66,5 +66,5 @@ export function pagination(current: number, pages: number, href: (page: number) 
         ? html`<li class="govuk-pagination__item govuk-pagination__item--current"><a class="govuk-link govuk-pagination__link" href="${href(n)}" aria-label="Page ${n}" aria-current="page">${n}</a></li>`
         : html`<li class="govuk-pagination__item"><a class="govuk-link govuk-pagination__link" href="${href(n)}" aria-label="Page ${n}">${n}</a></li>`,
   );
-  return html`<nav class="govuk-pagination" aria-label="Pages of lines">${prev}<ul class="govuk-pagination__list">${items}</ul>${next}</nav>`;
+  return html`<nav class="govuk-pagination" aria-label="${label}">${prev}<ul class="govuk-pagination__list">${items}</ul>${next}</nav>`;
 }
