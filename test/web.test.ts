@@ -37,6 +37,15 @@ describeEachStore('web app', (current) => {
     return { app, cookie: cookie.split(';')[0]!, raw: cookie };
   }
 
+  it('locks the email after 5 failed sign-ins: 429 with Retry-After, even for the right password', async () => {
+    await fund();
+    const app = web();
+    const attempt = (password: string) => app.request('/sign-in', { method: 'POST', body: new URLSearchParams({ email: 'officer@icb.example', password }) });
+    for (let i = 0; i < 5; i++) expect((await attempt('wrong password here')).status).toBe(401);
+    const locked = await attempt(PASSWORD);
+    expect([locked.status, locked.headers.get('Retry-After'), locked.headers.get('Set-Cookie')]).toEqual([429, '900', null]);
+  });
+
   it('sends signed-out users to sign in, and signs in with a HttpOnly, SameSite, Secure session cookie', async () => {
     await fund();
     const app = web();

@@ -4,7 +4,7 @@
 import type { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { TandemError } from '../../app/errors.js';
-import { signIn, signOut } from '../../app/users.js';
+import { signIn, signOut, SIGN_IN_WINDOW_MINUTES } from '../../app/users.js';
 import { html, type Html } from '../../report/escape.js';
 import { appContext, type WebContext, type WebEnv } from '../env.js';
 import { page } from '../layout.js';
@@ -43,6 +43,8 @@ export function authRoutes(app: Hono<WebEnv>): void {
     } catch (e) {
       if (!(e instanceof TandemError)) throw e;
       const status = e.code === 'SIGN_IN_LIMITED' ? 429 : 401;
+      // The block lifts at most one window (15 minutes) after the last failure.
+      if (status === 429) c.header('Retry-After', String(SIGN_IN_WINDOW_MINUTES * 60));
       return c.html(page({ title: 'Sign in', session: null, body: signInForm(e.message, email) }), status);
     }
   });
