@@ -10,7 +10,7 @@ import type { ReportFigures } from '../../report/report-data.js';
 import { appContext, type WebEnv } from '../env.js';
 import { page } from '../layout.js';
 import { requireAction } from '../guard.js';
-import { latestClose } from '../views/fund.js';
+import { latestClose, type LatestClose } from '../views/fund.js';
 
 const RAG_WORD = { red: 'Red', amber: 'Amber', green: 'Green' } as const;
 
@@ -30,6 +30,35 @@ function figuresTable(caption: string, rows: { label: string; f: ReportFigures }
   )}</tbody></table>`;
 }
 
+/**
+ * The dashboard's body depends on the close alone (the page frame around it carries the user),
+ * and a stored close never changes, so it is rendered once per cached close (views/fund.ts keeps
+ * one object per close version and SHA-256): the charts and tables took about half of each
+ * request's time. Keyed weakly, so a close dropped from that cache takes its body with it.
+ */
+const bodies = new WeakMap<LatestClose, Html>();
+
+function dashboardBody(latest: LatestClose): Html {
+  let body = bodies.get(latest);
+  if (body === undefined) {
+    body = renderBody(latest);
+    bodies.set(latest, body);
+  }
+  return body;
+}
+
+function renderBody(latest: LatestClose): Html {
+  const { data } = latest.report;
+  const fund = data.series[0]!;
+  return html`<span class="govuk-caption-l">${data.fund.name}</span><h1 class="govuk-heading-l">Dashboard: ${data.period} (${data.monthName})</h1>
+<p class="govuk-body">Latest closed month, close version ${data.provenance.closeVersion}. Figures in £000s.</p>
+${figuresTable('Fund position: pooled, aligned and integrated (pooled + aligned)', data.summary.map((s) => ({ label: s.label, f: s })))}
+${figuresTable('By pool', data.pools.map((p) => ({ label: p.name, f: p })))}
+<h2 class="govuk-heading-m">Trend</h2><div class="tandem-chart">${trendChart(fund, data.month)}</div>
+<h2 class="govuk-heading-m">Forecast variance by scheme</h2><div class="tandem-chart">${varianceChart(data.pools.flatMap((p) => p.schemes))}</div>
+<h2 class="govuk-heading-m">Each partner's exposure under the risk share</h2><div class="tandem-chart">${exposureChart(data.exposure)}</div>`;
+}
+
 export function dashboardRoutes(app: Hono<WebEnv>): void {
   app.get('/', requireAction('fund.view'), async (c) => {
     const session = c.get('session')!;
@@ -38,15 +67,6 @@ export function dashboardRoutes(app: Hono<WebEnv>): void {
     if (!latest) {
       return c.html(page({ title: 'Dashboard', session, current: '/', body: html`<h1 class="govuk-heading-l">Dashboard</h1><p class="govuk-body">No month has been closed yet.</p>` }));
     }
-    const { data } = latest.report;
-    const fund = data.series[0]!;
-    const body = html`<span class="govuk-caption-l">${data.fund.name}</span><h1 class="govuk-heading-l">Dashboard: ${data.period} (${data.monthName})</h1>
-<p class="govuk-body">Latest closed month, close version ${data.provenance.closeVersion}. Figures in £000s.</p>
-${figuresTable('Fund position: pooled, aligned and integrated (pooled + aligned)', data.summary.map((s) => ({ label: s.label, f: s })))}
-${figuresTable('By pool', data.pools.map((p) => ({ label: p.name, f: p })))}
-<h2 class="govuk-heading-m">Trend</h2><div class="tandem-chart">${trendChart(fund, data.month)}</div>
-<h2 class="govuk-heading-m">Forecast variance by scheme</h2><div class="tandem-chart">${varianceChart(data.pools.flatMap((p) => p.schemes))}</div>
-<h2 class="govuk-heading-m">Each partner's exposure under the risk share</h2><div class="tandem-chart">${exposureChart(data.exposure)}</div>`;
-    return c.html(page({ title: 'Dashboard', session, current: '/', body }));
+    return c.html(page({ title: 'Dashboard', session, current: '/', body: dashboardBody(latest) }));
   });
 }

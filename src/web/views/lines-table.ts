@@ -36,17 +36,25 @@ const keyOf = (c: Column) => `${c.occurrence}\u0000${c.name}`;
 /** The union of the rows' headers, in order of first appearance. */
 export function originalColumns(rows: readonly LiveLine[]): Column[] {
   const out = new Map<string, Column>();
-  for (const row of rows) for (const column of columnsOf(row.header)) if (!out.has(keyOf(column))) out.set(keyOf(column), column);
+  const headers = new Set(rows.map((row) => row.header)); // a page has a header per batch, not per row
+  for (const header of headers) for (const column of columnsOf(header)) if (!out.has(keyOf(column))) out.set(keyOf(column), column);
   return [...out.values()];
 }
 
-/** A row's value for each of `columns` ('' where its header has no such column). */
-export function originalValues(row: LiveLine, columns: readonly Column[]): string[] {
+/**
+ * Where each of `columns` sits in `header` (-1: not in it). Worked out once per header, not per
+ * row: a page's rows share their batches' header arrays.
+ */
+export function positionsIn(header: readonly string[], columns: readonly Column[]): number[] {
+  const index = new Map(columnsOf(header).map((c, i) => [keyOf(c), i]));
+  return columns.map((c) => index.get(keyOf(c)) ?? -1);
+}
+
+/** A row's value for each column, by its header's positions ('' where its header has no such column). */
+export function originalValues(row: LiveLine, positions: readonly number[]): string[] {
   const raw = JSON.parse(row.raw) as unknown[];
-  const index = new Map(columnsOf(row.header).map((c, i) => [keyOf(c), i]));
-  return columns.map((c) => {
-    const i = index.get(keyOf(c));
-    const value = i === undefined ? undefined : raw[i];
+  return positions.map((i) => {
+    const value = i < 0 ? undefined : raw[i];
     return value === undefined || value === null ? '' : String(value);
   });
 }
@@ -63,12 +71,18 @@ function sortableHead(sort: LiveLinesSort, state: SortState, numeric: boolean): 
 
 export function linesTable(rows: readonly LiveLine[], caption: string, ledgerNames: ReadonlyMap<string, string>, state: SortState): Html {
   const columns = originalColumns(rows);
+  const positions = new Map<readonly string[], number[]>();
+  const positionsOf = (header: readonly string[]) => {
+    let p = positions.get(header);
+    if (p === undefined) positions.set(header, (p = positionsIn(header, columns)));
+    return p;
+  };
   const head = html`<tr class="govuk-table__row"><th scope="col" class="govuk-table__header">Ledger</th><th scope="col" class="govuk-table__header">Batch</th>${sortableHead('line', state, false)}${sortableHead('period', state, false)}${sortableHead('amount', state, true)}${columns.map(
     (c) => html`<th scope="col" class="govuk-table__header tandem-original">${c.name}</th>`,
   )}</tr>`;
   const body = rows.map(
     (row) =>
-      html`<tr class="govuk-table__row" data-ledger="${row.ledgerId}" data-batch="${row.batchId}" data-line="${row.lineNo}" data-period="${row.period}" data-amount-pence="${row.amountPence}"><td class="govuk-table__cell">${ledgerNames.get(row.ledgerId) ?? row.ledgerId}</td><td class="govuk-table__cell tandem-num">${row.batchId}</td><td class="govuk-table__cell tandem-num">${row.lineNo}</td><td class="govuk-table__cell">${formatPeriod(row.period)}</td><td class="govuk-table__cell govuk-table__cell--numeric tandem-num">${formatPounds(row.amountPence)}</td>${originalValues(row, columns).map(
+      html`<tr class="govuk-table__row" data-ledger="${row.ledgerId}" data-batch="${row.batchId}" data-line="${row.lineNo}" data-period="${row.period}" data-amount-pence="${row.amountPence}"><td class="govuk-table__cell">${ledgerNames.get(row.ledgerId) ?? row.ledgerId}</td><td class="govuk-table__cell tandem-num">${row.batchId}</td><td class="govuk-table__cell tandem-num">${row.lineNo}</td><td class="govuk-table__cell">${formatPeriod(row.period)}</td><td class="govuk-table__cell govuk-table__cell--numeric tandem-num">${formatPounds(row.amountPence)}</td>${originalValues(row, positionsOf(row.header)).map(
         (v) => html`<td class="govuk-table__cell">${v}</td>`,
       )}</tr>`,
   );
