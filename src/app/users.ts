@@ -212,7 +212,8 @@ export async function sessionFor(ctx: AppContext, token: string): Promise<Sessio
   if (!sameHash(session.csrfTokenHash, sha256Hex(csrfToken))) return null;
   const user = await ctx.store.getUserById(session.userId);
   if (!user || user.disabledAt !== null) return null;
-  await ctx.store.touchSession(id, at);
+  // At most once a minute: a write on every page view would queue behind any import on SQLite.
+  if (Date.parse(session.lastSeenAt) <= Date.parse(at) - 60_000) await ctx.store.touchSession(id, at);
   return { actor: actorOf(user), user: summary(user), expiresAt: session.expiresAt, csrfToken };
 }
 
