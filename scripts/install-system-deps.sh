@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the real parts the test suite uses, from Debian's packages. Safe to run again.
-#   postgresql: the server binaries (initdb, pg_ctl) for the throwaway cluster the store tests start.
-#   sqlite3: the command-line shell tests use to look at a database file behind Tandem's back.
+#   postgresql: the server binaries (initdb, pg_ctl) for the throwaway cluster the store tests start,
+#     and psql, with which the verify test alters that database behind Tandem's back.
+#   sqlite3: the command-line shell tests use to look at (and alter) a database file behind Tandem's back.
 #   ledger, hledger: the close test reads the exported journals with both and compares balances.
 #   chromium (+ fonts-liberation), poppler-utils: the report tests render HTML and PDF in Chromium
 #     through playwright-core and read the PDF back with pdftotext.

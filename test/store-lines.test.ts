@@ -1,5 +1,6 @@
 // Stored lines on both databases: bulk insert round trip (text that COPY must escape, amounts
-// near ±2^53), paging, the duplicate-id check of append mode, chunked reading and remapping.
+// near ±2^53), paging, the duplicate-id check of append mode, chunked reading and remapping, and
+// what `tandem verify` reads: transaction ids live twice, the lines' digest.
 
 import { expect, it } from 'vitest';
 import type { StoredLine } from '../src/store/types.js';
@@ -104,6 +105,7 @@ describeEachStore('lines', (current) => {
         lineNo: 2,
         period: M01,
         amountPence: -2,
+        lineId: expected.lineId,
         codes: expected.codes,
         raw: expected.raw,
         status: 'mapped',
@@ -147,6 +149,30 @@ describeEachStore('lines', (current) => {
     const update = { batchId, status: 'unmapped' as const, schemeId: null, ruleIndex: null };
     await expect(store.updateLineMappings([{ ...update, lineNo: 2 }, { ...update, lineNo: 99 }])).rejects.toThrow(/2 lines but 1 matched/);
     expect((await store.getLines(batchId, 0, 1))[0]?.status).toBe('mapped');
+  });
+
+  it('finds transaction ids live twice among append-mode batches, with where, and not across ledgers or superseded periods', async () => {
+    const { store } = current();
+    await seedFund(store);
+    const a = await importBatch(store, [storedLine(2, { lineId: 'TX2' }), storedLine(3, { lineId: 'TX3' })], { sha: '1', mode: 'append' });
+    const b = await importBatch(store, [storedLine(2, { lineId: 'TX2' }), storedLine(3, { lineId: 'Y', period: M02 })], { sha: '2', mode: 'append' });
+    await importBatch(store, [storedLine(2, { lineId: 'TX3' })], { sha: '3', mode: 'append', ledgerId: 'nhs' });
+    expect(await store.duplicateLiveLineIds(FUND, 10)).toEqual([{ ledgerId: 'council', lineId: 'TX2', lines: [{ batchId: a.batchId, lineNo: 2 }, { batchId: b.batchId, lineNo: 2 }] }]);
+    expect(await store.duplicateLiveLineIds(FUND, 0)).toEqual([]);
+    await store.markPeriodSuperseded(b.batchId, M01, a.batchId);
+    expect(await store.duplicateLiveLineIds(FUND, 10)).toEqual([]);
+  });
+
+  it('keeps the digest of a batch\'s lines given when it is completed, and none otherwise', async () => {
+    const { store } = current();
+    await seedFund(store);
+    const { batchId } = await importBatch(store, linesOf(3));
+    expect(await store.getBatchDigest(batchId)).toBeNull();
+    const digest = { sha256: 'd'.repeat(64), blocksJson: '[[0,2,4,3,900,"x"]]' };
+    await store.transaction((tx) => tx.completeBatch(batchId, { lineCount: 3, controlTotalPence: 900, digest }));
+    expect(await store.getBatchDigest(batchId)).toEqual(digest);
+    expect((await store.getBatch(batchId))?.lineCount).toBe(3);
+    expect(await store.getBatchDigest(batchId + 1)).toBeNull();
   });
 });
 

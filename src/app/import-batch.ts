@@ -15,6 +15,7 @@ import { addPence, invariant, type Pence } from '../domain/money.js';
 import { formatPeriod, type PeriodKey, type YearStart } from '../domain/period.js';
 import { openExtract } from '../import/extract.js';
 import type { ExtractLine, ImportProblem } from '../import/types.js';
+import { LinesDigester } from '../store/line-digest.js';
 import type { BatchRecord, LineStatus, StoredLine, Store } from '../store/types.js';
 import { agreementInForce, resolveFund } from './agreements.js';
 import { isoNow, type AppContext } from './context.js';
@@ -133,7 +134,8 @@ export async function importBatch(ctx: AppContext, request: ImportRequest): Prom
     await tx.insertBatchPeriods(batchId, periods);
     await keepClosedPeriods(tx, { fundId, ledgerId: ledger.id, batchId, unchanged });
     const superseded = ledger.mode === 'replace' ? await tx.supersede(fundId, ledger.id, open, batchId) : [];
-    await tx.completeBatch(batchId, { lineCount: writer.lineCount, controlTotalPence: writer.controlTotalPence });
+    const digest = writer.digest.finish();
+    await tx.completeBatch(batchId, { lineCount: writer.lineCount, controlTotalPence: writer.controlTotalPence, digest });
     const result = summarise(batchId, fundId, ledger.id, shown, sha256, writer, periods, superseded, started);
     result.unchangedClosedPeriods = unchanged.map(formatPeriod);
     await tx.appendAudit({
@@ -151,6 +153,8 @@ export async function importBatch(ctx: AppContext, request: ImportRequest): Prom
         superseded: result.superseded,
         unchangedClosedPeriods: result.unchangedClosedPeriods,
         agreementVersion: record.version,
+        // Binds the lines as read to the audit chain (tandem verify; src/store/line-digest.ts).
+        linesSha256: digest.sha256,
       },
       inputSha256: sha256,
       at: isoNow(ctx),
@@ -164,6 +168,7 @@ class BatchWriter {
   readonly problems: Problem[] = [];
   readonly periods = new Set<PeriodKey>();
   readonly totals = new LineTotalsAccumulator();
+  readonly digest = new LinesDigester();
   readonly byStatus: Record<LineStatus, { lines: number; amountPence: Pence }> = {
     mapped: { lines: 0, amountPence: 0 },
     out_of_scope: { lines: 0, amountPence: 0 },
@@ -208,6 +213,7 @@ class BatchWriter {
       this.controlTotalPence = addPence(this.controlTotalPence, line.amountPence);
     }
     this.lineCount += lines.length;
+    this.digest.add(stored);
     await this.tx.insertLines(this.batchId, stored);
     if (this.totals.full) await this.tx.appendLineTotals(this.batchId, this.totals.take());
   }

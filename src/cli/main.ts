@@ -18,13 +18,14 @@ import { statusCommand } from './commands/status.js';
 import { tokenCommand } from './commands/token.js';
 import { unmappedCommand } from './commands/unmapped.js';
 import { userCommand } from './commands/user.js';
+import { verifyCommand } from './commands/verify.js';
 
 const program = new Command('tandem')
   .description('Tandem: the system of record for a jointly held health and social care fund (section 75)')
   .version('0.1.0')
   .showHelpAfterError('(run with --help for usage)');
 
-for (const cmd of [initCommand(), agreementCommand(), importCommand(), unmappedCommand(), remapCommand(), statusCommand(), forecastCommand(), closeCommand(), reopenCommand(), journalsCommand(), commentaryCommand(), reportCommand(), userCommand(), tokenCommand(), serveCommand(), demoCommand()]) {
+for (const cmd of [initCommand(), agreementCommand(), importCommand(), unmappedCommand(), remapCommand(), statusCommand(), forecastCommand(), closeCommand(), reopenCommand(), journalsCommand(), commentaryCommand(), reportCommand(), userCommand(), tokenCommand(), serveCommand(), verifyCommand(), demoCommand()]) {
   program.addCommand(cmd);
 }
 

@@ -5,7 +5,8 @@
 import { assertPence, invariant, type Pence } from '../domain/money.js';
 import type { PeriodKey } from '../domain/period.js';
 import type { BulkInsert, Driver, SqlRow } from './driver.js';
-import { int, intOrNull, pence, text } from './row.js';
+import type { LinesDigest } from './line-digest.js';
+import { int, intOrNull, pence, text, textOrNull } from './row.js';
 import { placeholders } from './sql-text.js';
 import type { BatchRecord, NewBatch } from './types.js';
 
@@ -61,16 +62,26 @@ export async function insertBatch(db: Driver, batch: NewBatch): Promise<number> 
   return int(row ?? {}, 'id');
 }
 
-/** The final counts of a streamed import, known only once every line is written. */
-export async function completeBatch(db: Driver, batchId: number, totals: { lineCount: number; controlTotalPence: Pence }): Promise<void> {
+/** The final counts (and the lines' digest, line-digest.ts) of a streamed import, known only once every line is written. */
+export async function completeBatch(db: Driver, batchId: number, totals: { lineCount: number; controlTotalPence: Pence; digest?: LinesDigest }): Promise<void> {
   assertPence(totals.controlTotalPence, 'control total');
   invariant(Number.isSafeInteger(totals.lineCount) && totals.lineCount >= 0, `line count ${totals.lineCount}`);
-  const changed = await db.run('UPDATE batches SET line_count = ?, control_total_pence = ? WHERE id = ?', [
+  const changed = await db.run('UPDATE batches SET line_count = ?, control_total_pence = ?, lines_sha256 = ?, lines_blocks = ? WHERE id = ?', [
     totals.lineCount,
     totals.controlTotalPence,
+    totals.digest?.sha256 ?? null,
+    totals.digest?.blocksJson ?? null,
     batchId,
   ]);
   invariant(changed === 1, `batch ${batchId} does not exist`);
+}
+
+/** The digest recorded when the batch's file was read; null when it has none (imported before migration 6). */
+export async function getBatchDigest(db: Driver, batchId: number): Promise<LinesDigest | null> {
+  const row = await db.get('SELECT lines_sha256, lines_blocks FROM batches WHERE id = ?', [batchId]);
+  const sha256 = row ? textOrNull(row, 'lines_sha256') : null;
+  const blocksJson = row ? textOrNull(row, 'lines_blocks') : null;
+  return sha256 === null && blocksJson === null ? null : { sha256: sha256 ?? '', blocksJson: blocksJson ?? '' };
 }
 
 export async function getBatch(db: Driver, id: number): Promise<BatchRecord | undefined> {

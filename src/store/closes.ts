@@ -75,7 +75,17 @@ export async function latestPeriodEvents(db: Driver, fundId: string): Promise<Pe
      ORDER BY e.period`,
     [fundId],
   );
-  return rows.map((row) => ({
+  return rows.map(periodEventFrom);
+}
+
+/** Every close and reopen of the fund's periods, oldest first. */
+export async function listPeriodEvents(db: Driver, fundId: string): Promise<PeriodEvent[]> {
+  const rows = await db.all('SELECT id, fund_id, period, action, close_id, reason, at, actor FROM period_events WHERE fund_id = ? ORDER BY id', [fundId]);
+  return rows.map(periodEventFrom);
+}
+
+function periodEventFrom(row: SqlRow): PeriodEvent {
+  return {
     id: int(row, 'id'),
     fundId: text(row, 'fund_id'),
     period: int(row, 'period'),
@@ -84,5 +94,5 @@ export async function latestPeriodEvents(db: Driver, fundId: string): Promise<Pe
     reason: textOrNull(row, 'reason'),
     at: text(row, 'at'),
     actor: text(row, 'actor'),
-  }));
+  };
 }

@@ -58,3 +58,12 @@ export async function leadForecasts(db: Driver, fundId: string, period: number):
   );
   return rows.map((row) => ({ schemeId: text(row, 'scheme_id'), amountPence: pence(row, 'amount_pence'), batchId: int(row, 'batch_id'), note: textOrNull(row, 'note') }));
 }
+
+export async function listForecastBatches(db: Driver, fundId: string): Promise<ForecastBatchRecord[]> {
+  return (await db.all('SELECT * FROM forecast_batches WHERE fund_id = ? ORDER BY id', [fundId])).map(batchFrom);
+}
+
+export async function forecastRows(db: Driver, batchId: number): Promise<ForecastRow[]> {
+  const rows = await db.all('SELECT line_no, scheme_id, period, amount_pence, note FROM forecasts WHERE batch_id = ? ORDER BY line_no', [batchId]);
+  return rows.map((row) => ({ lineNo: int(row, 'line_no'), schemeId: text(row, 'scheme_id'), period: int(row, 'period'), amountPence: pence(row, 'amount_pence'), note: textOrNull(row, 'note') }));
+}

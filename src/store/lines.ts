@@ -106,7 +106,7 @@ export async function* iterateBatchLines(db: Driver, batchId: number, chunkSize:
   let afterLineNo = -2_147_483_648; // below any line_no (a 32-bit INTEGER column on PostgreSQL)
   for (;;) {
     const rows = await db.all(
-      `SELECT line_no, period, amount_pence, codes, raw, status, scheme_id, rule_index FROM lines
+      `SELECT line_no, period, amount_pence, line_id, codes, raw, status, scheme_id, rule_index FROM lines
        WHERE batch_id = ? AND line_no > ? ORDER BY line_no LIMIT ?`,
       [batchId, afterLineNo, chunkSize],
     );
@@ -116,6 +116,24 @@ export async function* iterateBatchLines(db: Driver, batchId: number, chunkSize:
     if (rows.length < chunkSize) return;
     afterLineNo = chunk[chunk.length - 1]!.lineNo;
   }
+}
+
+/**
+ * Transaction ids held more than once among the live lines of a fund's append-mode batches (an
+ * append-mode import refuses an id already held live), each with where it is; the first `limit`
+ * ids. For `tandem verify`: it scans those lines once, grouped in the database.
+ */
+export async function duplicateLiveLineIds(db: Driver, fundId: string, limit: number): Promise<{ ledgerId: string; lineId: string; lines: { batchId: number; lineNo: number }[] }[]> {
+  const liveAppend = `FROM lines l JOIN batches b ON b.id = l.batch_id
+    WHERE b.fund_id = ? AND b.mode = 'append' AND l.line_id IS NOT NULL AND ${LIVE_PERIOD}`;
+  const ids = await db.all(`SELECT b.ledger_id, l.line_id ${liveAppend} GROUP BY b.ledger_id, l.line_id HAVING COUNT(*) > 1 ORDER BY b.ledger_id, l.line_id LIMIT ?`, [fundId, limit]);
+  const out = [];
+  for (const id of ids) {
+    const [ledgerId, lineId] = [text(id, 'ledger_id'), text(id, 'line_id')];
+    const where = await db.all(`SELECT l.batch_id, l.line_no ${liveAppend} AND b.ledger_id = ? AND l.line_id = ? ORDER BY l.batch_id, l.line_no`, [fundId, ledgerId, lineId]);
+    out.push({ ledgerId, lineId, lines: where.map((row) => ({ batchId: int(row, 'batch_id'), lineNo: int(row, 'line_no') })) });
+  }
+  return out;
 }
 
 /** Casts make the VALUES column types explicit for PostgreSQL; SQLite accepts them as they are. */
@@ -144,6 +162,7 @@ function remapLineFrom(batchId: number, row: SqlRow): RemapLine {
     lineNo: int(row, 'line_no'),
     period: int(row, 'period'),
     amountPence: pence(row, 'amount_pence'),
+    lineId: textOrNull(row, 'line_id'),
     codes: text(row, 'codes'),
     raw: text(row, 'raw'),
     status: lineStatus(text(row, 'status')),

@@ -81,6 +81,13 @@ export function createStore(db: Driver): Store {
     countFailedSignIns: (email, ip, sinceIso) => users.countFailedSignIns(db, email, ip, sinceIso),
     deleteSignInAttemptsBefore: (beforeIso) => users.deleteSignInAttemptsBefore(db, beforeIso),
 
+    getBatchDigest: (batchId) => batches.getBatchDigest(db, batchId),
+    batchLineTotals: (batchId, period) => totals.batchLineTotals(db, batchId, period),
+    duplicateLiveLineIds: (fundId, limit) => lines.duplicateLiveLineIds(db, fundId, limit),
+    listPeriodEvents: (fundId) => closes.listPeriodEvents(db, fundId),
+    listForecastBatches: (fundId) => forecasts.listForecastBatches(db, fundId),
+    forecastRows: (batchId) => forecasts.forecastRows(db, batchId),
+
     appendAudit: (event) => audit.appendAudit(db, event),
     listAudit: (filter) => audit.listAudit(db, filter),
     queryAudit: (query, page) => audit.queryAudit(db, query, page),

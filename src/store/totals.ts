@@ -152,3 +152,13 @@ export async function batchSchemeTotals(db: Driver, batchId: number): Promise<Om
   );
   return rows.map((row) => ({ period: int(row, 'period'), status: lineStatus(text(row, 'status')), schemeId: textOrNull(row, 'scheme_id'), lineCount: int(row, 'line_count'), amountPence: pence(row, 'amount_pence') }));
 }
+
+/** One batch's own line_totals (of one period, if given) summed per period, status, scheme and code combination, live or not. */
+export async function batchLineTotals(db: Driver, batchId: number, period?: PeriodKey): Promise<Omit<LineTotal, 'batchId'>[]> {
+  const rows = await db.all(
+    `SELECT period, status, scheme_id, codes, SUM(line_count) AS line_count, SUM(amount_pence) AS amount_pence
+     FROM line_totals WHERE batch_id = ?${period === undefined ? '' : ' AND period = ?'} GROUP BY period, status, scheme_id, codes`,
+    period === undefined ? [batchId] : [batchId, period],
+  );
+  return rows.map((row) => ({ period: int(row, 'period'), status: lineStatus(text(row, 'status')), schemeId: textOrNull(row, 'scheme_id'), codes: text(row, 'codes'), lineCount: int(row, 'line_count'), amountPence: pence(row, 'amount_pence') }));
+}

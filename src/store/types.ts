@@ -8,6 +8,7 @@
 import type { Role } from '../domain/access.js';
 import type { Pence } from '../domain/money.js';
 import type { PeriodKey } from '../domain/period.js';
+import type { LinesDigest } from './line-digest.js';
 import type { LiveLinesFilter, LiveLinesPage, LiveLinesResult } from './line-query.js';
 
 export type LineStatus = 'mapped' | 'out_of_scope' | 'unmapped';
@@ -134,6 +135,7 @@ export interface RemapLine {
   lineNo: number;
   period: PeriodKey;
   amountPence: Pence;
+  lineId: string | null;
   codes: string;
   raw: string;
   status: LineStatus;
@@ -283,8 +285,8 @@ export interface Store {
   listBatches(fundId: string, ledgerId?: string): Promise<BatchRecord[]>;
   /** Inserts with the counts given; a streamed import passes zeros and calls completeBatch at the end. */
   insertBatch(batch: NewBatch): Promise<number>;
-  /** Sets the final line count and control total of a batch, inside the import's transaction. */
-  completeBatch(batchId: number, totals: { lineCount: number; controlTotalPence: Pence }): Promise<void>;
+  /** Sets the final line count, control total and lines' digest (line-digest.ts) of a batch, inside the import's transaction. */
+  completeBatch(batchId: number, totals: { lineCount: number; controlTotalPence: Pence; digest?: LinesDigest }): Promise<void>;
   /** Fast path: prepared multi-row INSERTs on SQLite, COPY on PostgreSQL. Call within a transaction. */
   insertLines(batchId: number, lines: StoredLine[]): Promise<void>;
   insertBatchPeriods(batchId: number, periods: PeriodKey[]): Promise<void>;
@@ -364,6 +366,18 @@ export interface Store {
   countFailedSignIns(email: string, ip: string, sinceIso: string): Promise<{ email: number; ip: number }>;
   /** Deletes attempts (failed or not) made before `beforeIso`; returns how many. */
   deleteSignInAttemptsBefore(beforeIso: string): Promise<number>;
+
+  // What `tandem verify` reads besides the above (src/app/verify.ts)
+  /** The digest recorded when the batch's file was read; null for a batch imported before there were digests. */
+  getBatchDigest(batchId: number): Promise<LinesDigest | null>;
+  /** One batch's own line_totals (of one period, if given) summed per period, status, scheme and codes, live or not. */
+  batchLineTotals(batchId: number, period?: PeriodKey): Promise<Omit<LineTotal, 'batchId'>[]>;
+  /** Transaction ids held twice among live lines of the fund's append-mode batches (the first `limit`), with where. */
+  duplicateLiveLineIds(fundId: string, limit: number): Promise<{ ledgerId: string; lineId: string; lines: { batchId: number; lineNo: number }[] }[]>;
+  /** Every close and reopen of the fund's periods, oldest first. */
+  listPeriodEvents(fundId: string): Promise<PeriodEvent[]>;
+  listForecastBatches(fundId: string): Promise<ForecastBatchRecord[]>;
+  forecastRows(forecastBatchId: number): Promise<ForecastRow[]>;
 
   // Audit (append-only, hash-chained)
   appendAudit(event: AuditEventInput): Promise<AuditEvent>;

@@ -7,11 +7,12 @@ import { closesForecasts } from './0002-closes-forecasts.js';
 import { commentary } from './0003-commentary.js';
 import { schemeTotals } from './0004-scheme-totals.js';
 import { users } from './0005-users.js';
+import { lineDigests } from './0006-line-digests.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [initial, closesForecasts, commentary, schemeTotals, users];
+export const MIGRATIONS: readonly Migration[] = [initial, closesForecasts, commentary, schemeTotals, users, lineDigests];
 
 MIGRATIONS.forEach((migration, index) => {
   invariant(migration.number === index + 1, `migration ${migration.name} should be number ${index + 1}`);
