@@ -4,7 +4,7 @@
 // the `X-CSRF-Token` header must match the session's token.
 
 import { getCookie } from 'hono/cookie';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { csrfMatches, sessionFor } from '../app/users.js';
 import type { WebDeps, WebEnv } from './env.js';
 
@@ -79,4 +79,14 @@ export function csrfProtection(): MiddlewareHandler<WebEnv> {
     if (!csrfMatches(session, submitted)) return c.text('The form has expired or did not come from Tandem (CSRF check failed). Go back, reload the page and try again.', 403);
     return next();
   };
+}
+
+/**
+ * The client's address for rate limits: the socket's, from @hono/node-server. Behind a proxy every
+ * client shares the proxy's address (no X-Forwarded-For is trusted); in-process requests share
+ * one bucket, 'unknown'.
+ */
+export function clientIp(c: Context): string {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress ?? 'unknown';
 }

@@ -25,7 +25,7 @@ import type { AppContext } from '../../app/context.js';
 import { actorForApiToken, csrfMatches, MAX_FAILURES_PER_IP, pruneSignInAttempts, sessionFor, SIGN_IN_WINDOW_MINUTES } from '../../app/users.js';
 import { authorise, type AccessContext, type Action, type Actor } from '../../domain/access.js';
 import type { WebEnv } from '../env.js';
-import { SESSION_COOKIE } from '../security.js';
+import { clientIp, SESSION_COOKIE } from '../security.js';
 import { ApiError, errorBody } from './errors.js';
 
 export interface Principal {
@@ -69,13 +69,6 @@ async function fromSession(c: ApiContext): Promise<Principal | null> {
 
 /** Where failed API token attempts are recorded in sign_in_attempts: not an email, so never a user's. */
 export const TOKEN_ATTEMPT_EMAIL = 'api-token';
-
-function clientIp(c: ApiContext): string {
-  // The socket address from @hono/node-server, as the sign-in page reads it (src/web/routes/auth.ts);
-  // behind a proxy, configure it to pass the real one. Without a socket (in-process requests): one shared bucket.
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? 'unknown';
-}
 
 /** The Bearer path: refused with 429 while the address is over the limit, and every failure recorded. */
 async function fromTokenLimited(c: ApiContext, header: string): Promise<Principal | Response> {

@@ -8,7 +8,7 @@ import { signIn, signOut, SIGN_IN_WINDOW_MINUTES } from '../../app/users.js';
 import { html, type Html } from '../../report/escape.js';
 import { appContext, type WebContext, type WebEnv } from '../env.js';
 import { page } from '../layout.js';
-import { SESSION_COOKIE } from '../security.js';
+import { clientIp, SESSION_COOKIE } from '../security.js';
 
 function signInForm(error: string | null, email: string): Html {
   const summary = error
@@ -21,12 +21,6 @@ function signInForm(error: string | null, email: string): Html {
 <div class="govuk-form-group"><label class="govuk-label" for="password">Password</label><input class="govuk-input" id="password" name="password" type="password" autocomplete="current-password"></div>
 <button type="submit" class="govuk-button" data-module="govuk-button">Sign in</button>
 </form></div></div>`;
-}
-
-function clientIp(c: WebContext): string {
-  // The socket address from @hono/node-server; behind a proxy, configure it to pass the real one.
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? 'unknown';
 }
 
 export function authRoutes(app: Hono<WebEnv>): void {

@@ -18,10 +18,10 @@ function rag(f: ReportFigures): Html {
   return html`<strong class="tandem-rag tandem-rag--${f.rag}">${RAG_WORD[f.rag]}</strong>`;
 }
 
-function figuresTable(caption: string, rows: { label: string; f: ReportFigures }[]): Html {
+function figuresTable(caption: string, rowHead: string, rows: { label: string; f: ReportFigures }[]): Html {
   const heads = ['Annual budget', 'YTD budget', 'YTD actual', 'YTD variance', 'FOT', 'FOT variance'];
   return html`<table class="govuk-table"><caption class="govuk-table__caption govuk-table__caption--m">${caption}</caption>
-<thead class="govuk-table__head"><tr class="govuk-table__row"><th scope="col" class="govuk-table__header"></th>${heads.map((h) => html`<th scope="col" class="govuk-table__header govuk-table__header--numeric">${h}</th>`)}<th scope="col" class="govuk-table__header">RAG</th></tr></thead>
+<thead class="govuk-table__head"><tr class="govuk-table__row"><th scope="col" class="govuk-table__header">${rowHead}</th>${heads.map((h) => html`<th scope="col" class="govuk-table__header govuk-table__header--numeric">${h}</th>`)}<th scope="col" class="govuk-table__header">RAG</th></tr></thead>
 <tbody class="govuk-table__body">${rows.map(
     ({ label, f }) =>
       html`<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">${label}</th>${[f.annualBudgetPence, f.ytdBudgetPence, f.ytdActualPence, f.ytdVariancePence, f.fotPence, f.fotVariancePence].map(
@@ -52,8 +52,8 @@ function renderBody(latest: LatestClose): Html {
   const fund = data.series[0]!;
   return html`<span class="govuk-caption-l">${data.fund.name}</span><h1 class="govuk-heading-l">Dashboard: ${data.period} (${data.monthName})</h1>
 <p class="govuk-body">Latest closed month, close version ${data.provenance.closeVersion}. Figures in £000s.</p>
-${figuresTable('Fund position: pooled, aligned and integrated (pooled + aligned)', data.summary.map((s) => ({ label: s.label, f: s })))}
-${figuresTable('By pool', data.pools.map((p) => ({ label: p.name, f: p })))}
+${figuresTable('Fund position: pooled, aligned and integrated (pooled + aligned)', 'Budget', data.summary.map((s) => ({ label: s.label, f: s })))}
+${figuresTable('By pool', 'Pool', data.pools.map((p) => ({ label: p.name, f: p })))}
 <h2 class="govuk-heading-m">Trend</h2><div class="tandem-chart">${trendChart(fund, data.month)}</div>
 <h2 class="govuk-heading-m">Forecast variance by scheme</h2><div class="tandem-chart">${varianceChart(data.pools.flatMap((p) => p.schemes))}</div>
 <h2 class="govuk-heading-m">Each partner's exposure under the risk share</h2><div class="tandem-chart">${exposureChart(data.exposure)}</div>`;
