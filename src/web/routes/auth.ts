@@ -6,7 +6,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { TandemError } from '../../app/errors.js';
 import { signIn, signOut, SIGN_IN_WINDOW_MINUTES } from '../../app/users.js';
 import { html, type Html } from '../../report/escape.js';
-import { appContext, type WebContext, type WebEnv } from '../env.js';
+import { appContext, type WebEnv } from '../env.js';
 import { page } from '../layout.js';
 import { clientIp, SESSION_COOKIE } from '../security.js';
 
