@@ -20,6 +20,22 @@ const Columns = z
   })
   .describe('which header columns hold what; every other column is kept as it is');
 
+/** A whole number of at least 1 and at most `max` (bounds keep a typo from disabling a guard). */
+const limit = (max: number, description: string) => z.int().min(1).max(max).optional().describe(description);
+
+const ExtractLimits = z
+  .strictObject({
+    max_file_mb: limit(1_048_576, 'largest file, in MB of 1,048,576 bytes; default 4096'),
+    max_line_chars: limit(16_777_216, 'longest CSV record, in characters; default 1000000'),
+    max_columns: limit(1_048_576, 'most columns in the header row (and in an XLSX row); default 16384'),
+    max_lines: limit(1_000_000_000, 'most data lines in one file; default 25000000'),
+    max_cell_chars: limit(16_777_216, 'longest field (cell), in characters; default 32767'),
+    max_xlsx_mb: limit(65_536, 'XLSX: most MB the parts Tandem reads inflate to; default 1024'),
+    max_shared_strings: limit(100_000_000, 'XLSX: most shared strings (distinct cell texts); default 2000000'),
+    max_shared_string_chars: limit(400_000_000, 'XLSX: most characters in all shared strings together; default 100000000'),
+  })
+  .meta({ id: 'ExtractLimits', description: 'limits on one extract, so a broken or hostile file is refused in bounded time and memory; each defaults far above any real extract' });
+
 export const ExtractSettings = z
   .strictObject({
     format: z.enum(['auto', 'csv', 'xlsx']).default('auto').describe('auto: by the extension (.xlsx, otherwise CSV)'),
@@ -32,6 +48,7 @@ export const ExtractSettings = z
     date_format: z.enum(['auto', 'DD/MM/YYYY', 'YYYY-MM-DD', 'DD-MMM-YY', 'DD-MMM-YYYY', 'excel']).default('auto'),
     decimal_comma: z.boolean().default(false).describe('amounts written 1 234,56'),
     period13: z.enum(['M12', 'reject']).default('M12').describe('where period 13 / adjustment periods go'),
+    limits: ExtractLimits.optional(),
   })
   .meta({ id: 'ExtractSettings', description: 'how the ledger’s extracts are laid out' });
 
@@ -78,5 +95,6 @@ export const Ledger = z.strictObject({
 
 export type LedgerDoc = z.output<typeof Ledger>;
 export type ExtractDoc = z.output<typeof ExtractSettings>;
+export type ExtractLimitsDoc = z.output<typeof ExtractLimits>;
 export type MappingRuleDoc = z.output<typeof MappingRule>;
 export type ConditionTestsDoc = z.output<typeof ConditionTests>;

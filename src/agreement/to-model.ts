@@ -6,6 +6,7 @@ import type {
   Agreement,
   Cap,
   Condition,
+  ExtractLimits,
   FileSettings,
   Ledger,
   MappingRule,
@@ -22,7 +23,7 @@ import { invariant, type Pence } from '../domain/money.js';
 import { parseYear, type YearStart } from '../domain/period.js';
 import { conditionsOf } from './conditions.js';
 import type { AgreementDoc, PartnerCodingDoc, SchemeDoc } from './schema.js';
-import type { ExtractDoc, LedgerDoc, MappingRuleDoc } from './schema-ledger.js';
+import type { ExtractDoc, ExtractLimitsDoc, LedgerDoc, MappingRuleDoc } from './schema-ledger.js';
 import type { OverspendRuleDoc, RiskShareDoc, TierBandDoc, UnderspendRuleDoc } from './schema-risk-share.js';
 
 function year(text: string): YearStart {
@@ -112,7 +113,24 @@ function fileSettings(doc: ExtractDoc): FileSettings {
     dateFormat: doc.date_format,
     decimalComma: doc.decimal_comma,
     period13: doc.period13,
+    // only when given, so the stored model of an agreement without limits is as it was
+    ...(doc.limits === undefined ? {} : { limits: extractLimits(doc.limits) }),
   };
+}
+
+const MIB = 1024 * 1024;
+
+function extractLimits(doc: ExtractLimitsDoc): ExtractLimits {
+  const limits: ExtractLimits = {};
+  if (doc.max_file_mb !== undefined) limits.maxFileBytes = doc.max_file_mb * MIB;
+  if (doc.max_line_chars !== undefined) limits.maxLineChars = doc.max_line_chars;
+  if (doc.max_columns !== undefined) limits.maxColumns = doc.max_columns;
+  if (doc.max_lines !== undefined) limits.maxLines = doc.max_lines;
+  if (doc.max_cell_chars !== undefined) limits.maxCellChars = doc.max_cell_chars;
+  if (doc.max_xlsx_mb !== undefined) limits.maxXlsxBytes = doc.max_xlsx_mb * MIB;
+  if (doc.max_shared_strings !== undefined) limits.maxSharedStrings = doc.max_shared_strings;
+  if (doc.max_shared_string_chars !== undefined) limits.maxSharedStringChars = doc.max_shared_string_chars;
+  return limits;
 }
 
 function mappingRule(doc: MappingRuleDoc, index: number): MappingRule {

@@ -13,7 +13,7 @@ import type { Ledger } from '../domain/agreement.js';
 import { compileRules, type LineMapper } from '../domain/mapping.js';
 import { addPence, invariant, type Pence } from '../domain/money.js';
 import { formatPeriod, type PeriodKey, type YearStart } from '../domain/period.js';
-import { openExtract } from '../import/extract.js';
+import { fileSizeCheck, openExtract } from '../import/extract.js';
 import type { ExtractLine, ImportProblem } from '../import/types.js';
 import { LinesDigester } from '../store/line-digest.js';
 import type { BatchRecord, LineStatus, StoredLine, Store } from '../store/types.js';
@@ -67,8 +67,11 @@ export async function importBatch(ctx: AppContext, request: ImportRequest): Prom
       { code: 'LEDGER_UNKNOWN', message: `unknown ledger "${request.ledgerId}"`, file: request.displayName ?? request.path, line: null, column: null },
     ]);
   }
-  const { sha256, bytes } = await hashFile(request.path);
   const shown = request.displayName ?? request.path;
+  // a file over the ledger's size limit is refused before it is hashed (src/import/limits.ts)
+  const tooLarge = await fileSizeCheck(request.path, ledger.file, shown);
+  if (tooLarge !== null) throw rejected(shown, [tooLarge]);
+  const { sha256, bytes } = await hashFile(request.path);
   const earlier = await ctx.store.findBatchBySha256(fundId, ledger.id, sha256);
   if (earlier) return alreadyImported(earlier, shown, started);
 

@@ -130,6 +130,21 @@ export interface FileSettings {
   decimalComma: boolean;
   /** Where period 13 (and "adjustment" periods) go: default M12. */
   period13: 'M12' | 'reject';
+  /** The ledger's own limits on an extract (src/import/limits.ts has the defaults); absent: the defaults. */
+  limits?: ExtractLimits;
+}
+
+/** Limits on one extract, each optional (src/import/limits.ts). Sizes in bytes. */
+export interface ExtractLimits {
+  maxFileBytes?: number;
+  maxLineChars?: number;
+  maxColumns?: number;
+  maxLines?: number;
+  maxCellChars?: number;
+  /** XLSX: the inflated bytes of the parts read. */
+  maxXlsxBytes?: number;
+  maxSharedStrings?: number;
+  maxSharedStringChars?: number;
 }
 
 export interface Ledger {

@@ -3,6 +3,8 @@
 // A UTF-8 byte order mark is taken at its word even when the settings say Windows-1252, because
 // a file re-saved by Excel as "CSV UTF-8" starts with one, and reading it as Windows-1252 would
 // turn the first header name into `ï»¿Cost Centre`.
+// A NUL byte is refused in either encoding: no text export writes one (a UTF-16 "Unicode text"
+// file is full of them), and PostgreSQL cannot store it in a text column.
 
 export type Encoding = 'utf-8' | 'windows-1252';
 
@@ -37,6 +39,8 @@ function fixC1(text: string): string {
 export class ByteDecoder {
   private decoder: TextDecoder | null = null;
   private encoding: Encoding;
+  /** The platform decoder failed (and so reset itself): a partial character it held is gone. */
+  private broken = false;
 
   constructor(declared: Encoding) {
     this.encoding = declared;
@@ -49,6 +53,10 @@ export class ByteDecoder {
       // ignoreBOM false: the decoder drops a leading BOM itself
       this.decoder = new TextDecoder(this.encoding, { fatal: true, ignoreBOM: false });
     }
+    const nul = bytes.indexOf(0);
+    if (nul >= 0) {
+      return { offset: nul, reason: 'byte 0x00 (NUL) cannot appear in a CSV file: it may be UTF-16 ("Unicode text") or not text at all; export it as CSV' };
+    }
     if (this.encoding === 'windows-1252') {
       const offset = firstUndefined1252(bytes);
       if (offset >= 0) return { offset, reason: `byte 0x${hex(bytes[offset]!)} is not a character in Windows-1252` };
@@ -57,10 +65,30 @@ export class ByteDecoder {
       const text = this.decoder.decode(bytes, { stream: true });
       return this.encoding === 'windows-1252' ? fixC1(text) : text;
     } catch {
+      this.broken = true;
       const offset = firstInvalidUtf8(bytes);
       const byte = offset >= 0 ? bytes[offset]! : -1;
       const hint = byte === 0xa3 ? ' (0xA3 is £ in Windows-1252: the file may be Windows-1252, not UTF-8)' : '';
       return { offset, reason: `the file is not valid UTF-8${byte >= 0 ? `: byte 0x${hex(byte)} cannot appear here` : ''}${hint}` };
+    }
+  }
+
+  /**
+   * The text of `bytes` before `offset`, where `decode` found a fault: all of it valid, so the
+   * lines before the fault can be counted. (After a UTF-8 failure the platform decoder has
+   * reset, so the prefix is decoded afresh, without a character begun in the previous chunk.)
+   */
+  validPrefix(bytes: Uint8Array, offset: number): string {
+    try {
+      if (!this.broken && this.decoder !== null) {
+        const text = this.decoder.decode(bytes.subarray(0, offset), { stream: true });
+        return this.encoding === 'windows-1252' ? fixC1(text) : text;
+      }
+      let start = 0;
+      while (start < 3 && start < offset && (bytes[start]! & 0xc0) === 0x80) start++;
+      return new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(start, offset), { stream: true });
+    } catch {
+      return '';
     }
   }
 

@@ -7,6 +7,7 @@ import { createReadStream } from 'node:fs';
 import type { FileSettings } from '../domain/agreement.js';
 import { ByteDecoder, type DecodeError } from './byte-decoder.js';
 import { CsvSplitter } from './csv-splitter.js';
+import type { ImportLimits } from './limits.js';
 import type { FileBytes, RecordSource, SourceFailure, SourceItem } from './record-source.js';
 
 /**
@@ -16,24 +17,27 @@ import type { FileBytes, RecordSource, SourceFailure, SourceItem } from './recor
  */
 export const CSV_READ_BYTES = 64 * 1024;
 
-export async function* csvRecords(bytes: FileBytes, settings: FileSettings): RecordSource {
+export async function* csvRecords(bytes: FileBytes, settings: FileSettings, limits: ImportLimits): RecordSource {
   const stream = createReadStream(bytes.path, { highWaterMark: CSV_READ_BYTES });
   const decoder = new ByteDecoder(settings.encoding);
-  const splitter = new CsvSplitter(settings.delimiter, settings.skipTop);
+  const splitter = new CsvSplitter(settings.delimiter, settings.skipTop, limits);
   try {
     for await (const chunk of stream) {
       const piece = chunk as Buffer;
       bytes.update(piece);
       const text = decoder.decode(piece);
       if (typeof text !== 'string') {
-        yield encodingFailure(text, splitter, piece);
+        // the text before the bad byte goes to the splitter first, so the failure is on the line
+        // the byte is on, counted as the splitter counts lines (an old Mac file's CRs included)
+        if (text.offset > 0 && (yield* emit(splitter.push(decoder.validPrefix(piece, text.offset), false)))) return;
+        yield encodingFailure(text, splitter);
         return;
       }
       if (yield* emit(splitter.push(text, false))) return;
     }
     const rest = decoder.end();
     if (typeof rest !== 'string') {
-      yield encodingFailure(rest, splitter, null);
+      yield encodingFailure(rest, splitter);
       return;
     }
     yield* emit(splitter.push(rest, true));
@@ -54,14 +58,8 @@ async function* emit(items: SourceItem[]): AsyncGenerator<SourceItem, boolean, u
   return false;
 }
 
-function encodingFailure(error: DecodeError, splitter: CsvSplitter, piece: Buffer | null): SourceFailure {
-  let line = splitter.lineAtEnd();
-  if (piece !== null && error.offset >= 0) {
-    // A byte equal to '\n' (or '\r') is always that character in UTF-8 and Windows-1252.
-    const newline = splitter.newlineCode();
-    for (let i = 0; i < error.offset; i++) if (piece[i] === newline) line++;
-  }
-  return { kind: 'failure', code: 'FILE_ENCODING', line, fieldIndex: null, reason: error.reason };
+function encodingFailure(error: DecodeError, splitter: CsvSplitter): SourceFailure {
+  return { kind: 'failure', code: 'FILE_ENCODING', line: splitter.lineAtEnd(), fieldIndex: null, reason: error.reason };
 }
 
 function messageOf(error: unknown): string {

@@ -10,6 +10,7 @@ import { csvRecords } from './csv-source.js';
 import { extractChunks, failureProblem } from './extract-chunks.js';
 import { openRecords } from './extract-opening.js';
 import { planColumns } from './header.js';
+import { fileSizeProblem, headerProblems, importLimits } from './limits.js';
 import { LineParser } from './line-parser.js';
 import { DEFAULT_MAX_PROBLEMS, ProblemLog } from './problems.js';
 import { FileBytes, type RecordSource } from './record-source.js';
@@ -23,10 +24,13 @@ export async function openExtract(path: string, options: ReadOptions): Promise<O
   const { settings } = options;
   const log = new ProblemLog(options.fileName, options.maxProblems ?? DEFAULT_MAX_PROBLEMS);
   const fail = (problems: ImportProblem[]): OpenedExtract => ({ ok: false, problems });
+  const limits = importLimits(settings);
 
   const file = await fileBytes(path, log);
   if (!(file instanceof FileBytes)) return fail([file]);
   if (file.size === 0) return fail([log.problem('FILE_EMPTY', null, null, 'the file is empty')]);
+  const tooLarge = fileSizeProblem(file.size, limits, log);
+  if (tooLarge !== null) return fail([tooLarge]);
   if (settings.columns.period === null && settings.columns.date === null && options.period === null) {
     return fail([
       log.problem('PERIOD_MISSING', null, null, "the ledger's files have no period or date column, so the import must be given a period"),
@@ -35,7 +39,8 @@ export async function openExtract(path: string, options: ReadOptions): Promise<O
 
   const format = formatOf(path, settings);
   // exceljs is loaded only for an XLSX: it adds ~29 MB and start-up time to every CSV import.
-  const source: RecordSource = format === 'xlsx' ? (await import('./xlsx-source.js')).xlsxRecords(file, settings) : csvRecords(file, settings);
+  const source: RecordSource =
+    format === 'xlsx' ? (await import('./xlsx-source.js')).xlsxRecords(file, settings, limits) : csvRecords(file, settings, limits);
   const opening = await openRecords(source, settings.skipBottom + 1);
   const close = async (problems: ImportProblem[]): Promise<OpenedExtract> => {
     await source.return(undefined);
@@ -46,6 +51,8 @@ export async function openExtract(path: string, options: ReadOptions): Promise<O
     if (opening.failure !== null) return close([failureProblem(opening.failure, log, null)]);
     return close([log.problem('FILE_EMPTY', null, null, emptyReason(settings, format))]);
   }
+  const overLimits = headerProblems(header.fields, header.lineNo, limits, log);
+  if (overLimits.length > 0) return close(overLimits);
   const planned = planColumns(header.fields, header.lineNo, settings, log);
   if (!planned.ok) return close(planned.problems);
   const { plan } = planned;
@@ -56,14 +63,28 @@ export async function openExtract(path: string, options: ReadOptions): Promise<O
   const chunks = extractChunks({
     replay: opening.replay,
     source: opening.ended ? null : source,
-    parser: new LineParser(plan, options, log, format === 'xlsx'),
+    parser: new LineParser(plan, options, log, format === 'xlsx', limits.maxCellChars),
     log,
     bytes: file,
     header: plan.header,
     skipBottom: settings.skipBottom,
     chunkLines: options.chunkLines ?? DEFAULT_CHUNK_LINES,
+    limits,
   });
   return { ok: true, extract: { header: plan.header, fileBytes: file.size, chunks, sha256: () => file.sha256() } };
+}
+
+/**
+ * FILE_TOO_LARGE for a file over the ledger's size limit, or null (also when the file cannot be
+ * read: opening it says why). The import asks before hashing, so a huge file is refused at once.
+ */
+export async function fileSizeCheck(path: string, settings: FileSettings, fileName: string): Promise<ImportProblem | null> {
+  try {
+    const info = await stat(path);
+    return info.isFile() ? fileSizeProblem(info.size, importLimits(settings), new ProblemLog(fileName)) : null;
+  } catch {
+    return null;
+  }
 }
 
 function formatOf(path: string, settings: FileSettings): 'csv' | 'xlsx' {

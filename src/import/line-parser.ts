@@ -9,7 +9,7 @@ import { isoOfDay, type PackedDay } from './calendar.js';
 import { NOT_A_DATE, dateProblem, readDay } from './date-field.js';
 import type { Column, ColumnPlan } from './header.js';
 import { LinePeriods, isBlank } from './line-period.js';
-import type { ProblemLog } from './problems.js';
+import { groupDigits, type ProblemLog } from './problems.js';
 import type { ExtractLine, ReadOptions } from './types.js';
 
 /** ISO texts of recent dates: a ledger repeats a few hundred dates across a million lines. */
@@ -33,6 +33,7 @@ export class LineParser {
     private readonly options: ReadOptions,
     private readonly log: ProblemLog,
     private readonly spreadsheet: boolean,
+    private readonly maxCellChars: number,
   ) {
     this.periods = new LinePeriods(plan, options, log);
     this.decimalComma = options.settings.decimalComma;
@@ -43,6 +44,9 @@ export class LineParser {
     if (fields.length !== plan.header.length) {
       log.add('FIELD_COUNT', lineNo, null, `this line has ${fields.length} fields, but the header has ${plan.header.length}`);
       return null;
+    }
+    for (let i = 0; i < fields.length; i++) {
+      if (fields[i]!.length > this.maxCellChars) return this.cellTooLong(fields, lineNo);
     }
     const problemsBefore = log.count;
     const amountPence = plan.amount !== null ? this.signedAmount(fields, lineNo, plan.amount) : this.debitMinusCredit(fields, lineNo);
@@ -60,6 +64,16 @@ export class LineParser {
       codes: this.codesOf(fields),
       raw: fields,
     };
+  }
+
+  /** Every over-long field of the line, each a problem; the line is not imported. */
+  private cellTooLong(fields: string[], lineNo: number): null {
+    fields.forEach((field, i) => {
+      if (field.length <= this.maxCellChars) return;
+      const reason = `this field has ${groupDigits(field.length)} characters, over the limit of ${groupDigits(this.maxCellChars)} (extract.limits.max_cell_chars)`;
+      this.log.add('CELL_TOO_LONG', lineNo, this.plan.header[i] || `column ${i + 1}`, reason);
+    });
+    return null;
   }
 
   private signedAmount(fields: string[], lineNo: number, column: Column): Pence {

@@ -102,8 +102,11 @@ export class LinePeriods {
     const key = yearText === '' ? text : `${yearText}\u0000${text}`;
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
+    // a year column's year a PeriodKey cannot hold (`0025/26`) is no year: PERIOD_INVALID on that
+    // column, not a RangeError from periodKey (found by the import fuzz)
+    const columnYear = yearText === '' ? undefined : parseYear(yearText);
     const context: PeriodContext = {
-      year: yearText === '' ? this.fallbackYear : (parseYear(yearText) ?? null),
+      year: yearText === '' ? this.fallbackYear : columnYear !== undefined && columnYear >= FIRST_KEY_YEAR && columnYear <= LAST_KEY_YEAR ? columnYear : null,
       period13: this.options.settings.period13,
     };
     const result = parsePeriod(text, context);

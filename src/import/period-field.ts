@@ -51,6 +51,7 @@ function financialPeriod(text: string, match: RegExpExecArray, context: PeriodCo
     if (given === undefined || !isKeyYear(given)) return invalid(text);
     year = given;
   }
+  if (year !== null && !isKeyYear(year)) return invalid(text);
   if (year === null) {
     return {
       ok: false,

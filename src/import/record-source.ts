@@ -17,7 +17,7 @@ export interface RecordBatch {
 
 export interface SourceFailure {
   kind: 'failure';
-  code: 'CSV_MALFORMED' | 'FILE_ENCODING' | 'FILE_UNREADABLE';
+  code: 'CSV_MALFORMED' | 'FILE_ENCODING' | 'FILE_UNREADABLE' | 'LINE_TOO_LONG' | 'TOO_MANY_COLUMNS' | 'TOO_MANY_LINES' | 'CELL_TOO_LONG' | 'XLSX_TOO_LARGE' | 'XLSX_TOO_MANY_STRINGS';
   line: number | null;
   /** Which field of the record, when the reader knows; the header turns it into a name. */
   fieldIndex: number | null;

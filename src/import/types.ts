@@ -28,7 +28,15 @@ export type ImportErrorCode =
   | 'LINE_ID_DUPLICATE' // a transaction id seen twice (within a batch, or before in append mode)
   | 'LEDGER_UNKNOWN'
   | 'RULE_COLUMN_MISSING' // a mapping rule names a column the file lacks
-  | 'TOO_MANY_ERRORS';
+  | 'TOO_MANY_ERRORS'
+  // limits (limits.ts): a file past one is refused, whatever else it holds
+  | 'FILE_TOO_LARGE' // the file's size
+  | 'LINE_TOO_LONG' // a CSV record's length
+  | 'TOO_MANY_COLUMNS' // the header's (or an XLSX row's) width
+  | 'TOO_MANY_LINES' // data lines in the file
+  | 'CELL_TOO_LONG' // one field's length
+  | 'XLSX_TOO_LARGE' // the workbook's parts, inflated (declared or actual)
+  | 'XLSX_TOO_MANY_STRINGS'; // the workbook's shared strings: how many, or their total length
 
 export interface ImportProblem {
   code: ImportErrorCode;

@@ -5,16 +5,36 @@
 // `WorkbookReader.parse()` takes; only its unzipping is replaced (see zip-archive.ts for why).
 // The parts are handed over as UTF-8 text decoded across chunk boundaries: exceljs decodes each
 // chunk on its own, which turns a character split between chunks (a `£` or an `é`) into U+FFFD.
+// Limits (limits.ts): the declared inflated sizes of the parts read add up to at most the
+// ledger's `max_xlsx_mb` before any is opened (and no part inflates past its declared size, see
+// zip-archive.ts); shared strings and a sheet's cell text are guarded as they stream
+// (xlsx-part-text.ts).
 
+import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Row } from 'exceljs';
+import { LimitError, limitText, type ImportLimits } from './limits.js';
+import { groupDigits } from './problems.js';
+import { PartText, SharedStringsGuard, SheetTextGuard, type TextGuard } from './xlsx-part-text.js';
 import { ZipError, type ZipArchive, type ZipEntry } from './zip-archive.js';
+
+/**
+ * exceljs's stream reader decodes the XML entities of inline-string and formula-result text a
+ * second time (`utils.xmlDecode`, after saxes has decoded them), so a cell that reads
+ * `Fees &amp; charges` was imported as `Fees & charges` — found by the import fuzz. Every text
+ * exceljs parses comes through saxes, so that second decode is always wrong (in its other
+ * readers too): it is made a no-op for the process. exceljs is pinned to 4.4.x for such
+ * internals; src/import/hostile.test.ts fails if an upgrade moves this one.
+ */
+const exceljsUtils = createRequire(import.meta.url)('exceljs/lib/utils/utils.js') as { xmlDecode(text: string): string };
+exceljsUtils.xmlDecode = (text) => text;
 
 /** The parts of exceljs's WorkbookReader this file uses (underscored: not in its typings). */
 interface ExceljsReader {
   model?: { sheets?: { name?: string; rId?: string }[] };
   workbookRels?: { Id?: string; Target?: string }[];
+  sharedStrings?: unknown[];
   _parseRels(entry: Readable): Promise<void>;
   _parseWorkbook(entry: Readable): Promise<void>;
   _parseStyles(entry: Readable): Promise<void>;
@@ -36,10 +56,11 @@ export class XlsxWorkbook {
   private constructor(
     private readonly archive: ZipArchive,
     private readonly reader: ExceljsReader,
+    private readonly budget: InflateBudget,
   ) {}
 
   /** Read the workbook's own parts (sheet list, styles, shared strings); the sheets wait. */
-  static async open(archive: ZipArchive): Promise<XlsxWorkbook> {
+  static async open(archive: ZipArchive, limits: ImportLimits): Promise<XlsxWorkbook> {
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(archive.path, {
       worksheets: 'emit',
       sharedStrings: 'cache',
@@ -51,9 +72,11 @@ export class XlsxWorkbook {
     const workbook = part(WORKBOOK);
     const rels = part(WORKBOOK_RELS);
     if (workbook === undefined || rels === undefined) throw new ZipError('the file is a zip archive but not an XLSX workbook (it has no workbook part)');
-    const parse = async (entry: ZipEntry | undefined, parser: (stream: Readable) => Promise<void>): Promise<void> => {
+    const budget = new InflateBudget(limits);
+    const parse = async (entry: ZipEntry | undefined, parser: (stream: Readable) => Promise<void>, guard?: TextGuard): Promise<void> => {
       if (entry === undefined) return;
-      const stream = await text(archive, entry);
+      budget.take(entry);
+      const stream = await text(archive, entry, undefined, guard);
       try {
         await parser(stream);
       } finally {
@@ -63,10 +86,18 @@ export class XlsxWorkbook {
     await parse(rels, (stream) => reader._parseRels(stream));
     await parse(workbook, (stream) => reader._parseWorkbook(stream));
     await parse(part(STYLES), (stream) => reader._parseStyles(stream));
-    await parse(part(SHARED_STRINGS), async (stream) => {
-      for await (const item of reader._parseSharedStrings(stream)) void item; // 'cache' mode: fills reader.sharedStrings
-    });
-    return new XlsxWorkbook(archive, reader);
+    const strings = new SharedStringsGuard(() => reader.sharedStrings, limits);
+    const sharedStrings = part(SHARED_STRINGS);
+    await parse(
+      sharedStrings,
+      async (stream) => {
+        for await (const item of reader._parseSharedStrings(stream)) void item; // 'cache' mode: fills reader.sharedStrings
+      },
+      strings,
+    );
+    const breach = sharedStrings === undefined ? null : strings.check();
+    if (breach !== null) throw breach;
+    return new XlsxWorkbook(archive, reader, budget);
   }
 
   /** Sheet names in the workbook's own (tab) order. */
@@ -90,17 +121,36 @@ export class XlsxWorkbook {
    * releases the file if the rows are not read to the end.
    */
   async rows(sheet: SheetPart, onRead: (position: number) => void): Promise<{ rows: AsyncIterable<Row>; close(): void }> {
-    const stream = await text(this.archive, sheet.entry, onRead);
+    this.budget.take(sheet.entry);
+    const stream = await text(this.archive, sheet.entry, onRead, new SheetTextGuard(this.budget.limits));
     const reading = this.reader._parseWorksheet(stream as AsyncIterable<string>, sheet.name).next();
     if (reading.done) throw new Error('exceljs did not open the worksheet');
     return { rows: reading.value.value, close: () => stream.destroy() };
   }
 }
 
-async function text(archive: ZipArchive, entry: ZipEntry, onRead?: (position: number) => void): Promise<Readable> {
-  const stream = await archive.openEntry(entry, onRead);
-  stream.setEncoding('utf8'); // decodes across chunk boundaries
-  return stream;
+/** The inflated sizes the directory declares for the parts read, held to the ledger's limit. */
+class InflateBudget {
+  private declared = 0;
+
+  constructor(readonly limits: ImportLimits) {}
+
+  take(entry: ZipEntry): void {
+    this.declared += entry.size;
+    if (this.declared <= this.limits.maxXlsxBytes) return;
+    const reason = `the workbook's parts inflate to more than ${groupDigits(Math.floor(this.limits.maxXlsxBytes / (1024 * 1024)))} MB (part ${entry.name} alone declares ${groupDigits(entry.size)} bytes), ${limitText(this.limits, 'maxXlsxBytes', '')}; nothing more was inflated`;
+    throw new LimitError('XLSX_TOO_LARGE', reason);
+  }
+}
+
+/** A part as strict UTF-8 text (decoded across chunk boundaries), checked by `guard` if given. */
+async function text(archive: ZipArchive, entry: ZipEntry, onRead?: (position: number) => void, guard?: TextGuard): Promise<Readable> {
+  const bytes = await archive.openEntry(entry, onRead);
+  const decoded = bytes.pipe(new PartText(entry.name, guard ?? null));
+  // pipe() does not pass errors on: forward them, so whoever reads the text sees them
+  bytes.on('error', (error: Error) => decoded.destroy(error));
+  decoded.on('close', () => bytes.destroy()); // a reader that gives up early releases the file
+  return decoded;
 }
 
 /** A relationship target (`worksheets/sheet1.xml`, or absolute `/xl/worksheets/sheet1.xml`) as a part name. */

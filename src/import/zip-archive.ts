@@ -4,10 +4,13 @@
 // forever on a damaged entry, and cannot tell a truncated file from a whole one. Here every part
 // is found by its directory record, read with a bounded file stream, inflated by zlib, and
 // checked against its CRC-32, so damage is an error, never a hang or silently missing data.
+// A part that inflates past the size its directory record declares is cut off there (a zip
+// bomb declares small sizes and inflates to gigabytes), so the declared sizes, which the
+// workbook reader holds to the ledger's limit, bound what is ever inflated.
 
 import { open } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { createInflateRaw, crc32 } from 'node:zlib';
 
 export interface ZipEntry {
@@ -40,6 +43,8 @@ const DEFLATED = 8;
 const ENCRYPTED_FLAG = 1;
 /** Far beyond any ledger's directory; guards against reading a corrupt size. */
 const MAX_DIRECTORY_BYTES = 64 * 1024 * 1024;
+/** An XLSX workbook has a few dozen parts; a directory of more is not one (and would fill memory). */
+export const MAX_ENTRIES = 100_000;
 
 const TRUNCATED = 'the file cannot be read as an XLSX workbook: it is truncated or damaged';
 
@@ -90,10 +95,12 @@ export class ZipArchive {
     if (header.readUInt32LE(0) !== LOCAL_HEADER) throw new ZipError(`${TRUNCATED} (part ${entry.name} is not where the directory says)`);
     const start = entry.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
     if (start + entry.compressedSize > this.size) throw new ZipError(`${TRUNCATED} (part ${entry.name} runs past the end of the file)`);
-    const raw = createReadStream(this.path, { start, end: start + entry.compressedSize - 1, highWaterMark: 64 * 1024 });
+    // a stored empty part has no bytes at all, and a file stream cannot be asked for none
+    const raw =
+      entry.compressedSize === 0 ? Readable.from([]) : createReadStream(this.path, { start, end: start + entry.compressedSize - 1, highWaterMark: 64 * 1024 });
     if (onRead) {
       let position = start;
-      raw.on('data', (chunk) => {
+      raw.on('data', (chunk: Buffer) => {
         position += chunk.length;
         onRead(position);
       });
@@ -101,13 +108,21 @@ export class ZipArchive {
     const check = new CrcCheck(entry);
     const inflated = entry.method === DEFLATED ? raw.pipe(createInflateRaw()) : raw;
     // pipe() does not pass errors on: forward them, so whoever reads `check` sees them
-    raw.on('error', (error) => check.destroy(error));
+    raw.on('error', (error: Error) => check.destroy(error));
     if (inflated !== raw) inflated.on('error', (error: Error) => check.destroy(new ZipError(`${TRUNCATED} (${entry.name}: ${error.message})`)));
+    // a reader that gives up early (or a failed check) releases the file and the inflater
+    check.on('close', () => {
+      raw.destroy();
+      if (inflated !== raw) inflated.destroy();
+    });
     return inflated.pipe(check);
   }
 }
 
-/** Passes bytes through, and fails at the end unless their count and CRC-32 match the directory. */
+/**
+ * Passes bytes through, and fails at the end unless their count and CRC-32 match the directory;
+ * fails at once when they run past the declared size, so no more is inflated.
+ */
 class CrcCheck extends Transform {
   private crc = 0;
   private bytes = 0;
@@ -117,8 +132,12 @@ class CrcCheck extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    this.crc = crc32(chunk, this.crc);
     this.bytes += chunk.length;
+    if (this.bytes > this.entry.size) {
+      done(new ZipError(`${TRUNCATED} (part ${this.entry.name} inflates to more than the ${this.entry.size} bytes its zip directory declares)`));
+      return;
+    }
+    this.crc = crc32(chunk, this.crc);
     done(null, chunk);
   }
 
@@ -172,6 +191,7 @@ function parseDirectory(directory: Buffer): Map<string, ZipEntry> {
     };
     applyZip64(entry, directory.subarray(at + 46 + nameLength, at + 46 + nameLength + extraLength));
     entries.set(name, entry);
+    if (entries.size > MAX_ENTRIES) throw new ZipError(`the file is not an XLSX workbook: its zip directory lists more than ${MAX_ENTRIES} parts`);
     at += 46 + nameLength + extraLength + commentLength;
   }
   if (at !== directory.length) throw new ZipError(`${TRUNCATED} (its zip directory is damaged)`);
