@@ -4,6 +4,8 @@
 
 import { Command } from 'commander';
 import { agreementCommand } from './commands/agreement.js';
+import { exportCommand, importArchiveCommand, migrateStoreCommand } from './commands/archive.js';
+import { backupCommand, restoreCommand } from './commands/backup.js';
 import { closeCommand, reopenCommand } from './commands/close.js';
 import { commentaryCommand } from './commands/commentary.js';
 import { demoCommand } from './commands/demo.js';
@@ -25,7 +27,7 @@ const program = new Command('tandem')
   .version('0.1.0')
   .showHelpAfterError('(run with --help for usage)');
 
-for (const cmd of [initCommand(), agreementCommand(), importCommand(), unmappedCommand(), remapCommand(), statusCommand(), forecastCommand(), closeCommand(), reopenCommand(), journalsCommand(), commentaryCommand(), reportCommand(), userCommand(), tokenCommand(), serveCommand(), verifyCommand(), demoCommand()]) {
+for (const cmd of [initCommand(), agreementCommand(), importCommand(), unmappedCommand(), remapCommand(), statusCommand(), forecastCommand(), closeCommand(), reopenCommand(), journalsCommand(), commentaryCommand(), reportCommand(), userCommand(), tokenCommand(), serveCommand(), verifyCommand(), demoCommand(), exportCommand(), importArchiveCommand(), backupCommand(), restoreCommand(), migrateStoreCommand()]) {
   program.addCommand(cmd);
 }
 

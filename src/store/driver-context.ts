@@ -5,7 +5,7 @@
 
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { invariant } from '../domain/money.js';
-import type { BulkInsert, Dialect, Driver, SqlRow, SqlValue } from './driver.js';
+import type { BulkInsert, Dialect, Driver, SqlRow, SqlValue, TransactionMode } from './driver.js';
 
 /** What one connection (or the pool, outside transactions) can do. */
 export interface Executor {
@@ -14,6 +14,8 @@ export interface Executor {
   exec(sql: string): Promise<void>;
   bulkInsert<R>(spec: BulkInsert<R>, rows: readonly R[]): Promise<void>;
   lock(key: string): Promise<void>;
+  /** Every row of the query, chunk by chunk, through a cursor (only inside a transaction). */
+  iterate(sql: string, chunkRows: number): AsyncIterable<SqlRow[]>;
 }
 
 /** An open database transaction on one connection. */
@@ -30,7 +32,7 @@ export interface DriverParts {
   location: string;
   /** Runs calls made outside any transaction. */
   outside: Executor;
-  begin(): Promise<Session>;
+  begin(mode: TransactionMode): Promise<Session>;
   close(): Promise<void>;
 }
 
@@ -72,6 +74,10 @@ abstract class ExecutorDriver {
   exec(sql: string): Promise<void> {
     return this.executor().exec(sql);
   }
+
+  iterate(sql: string, chunkRows: number): AsyncIterable<SqlRow[]> {
+    return this.executor().iterate(sql, chunkRows);
+  }
 }
 
 class ContextDriver extends ExecutorDriver implements Driver {
@@ -97,10 +103,10 @@ class ContextDriver extends ExecutorDriver implements Driver {
     return this.transaction((handle) => handle.bulkInsert(spec, rows));
   }
 
-  async transaction<T>(fn: (tx: Driver) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: Driver) => Promise<T>, mode: TransactionMode = 'write'): Promise<T> {
     const joined = this.current();
     if (joined) return fn(new TransactionHandle(this.parts, joined, this.context));
-    const tx: OpenTransaction = { open: true, session: await this.parts.begin() };
+    const tx: OpenTransaction = { open: true, session: await this.parts.begin(mode) };
     const handle = new TransactionHandle(this.parts, tx, this.context);
     let result: T;
     try {

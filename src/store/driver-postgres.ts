@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { OpenCopy, copyTarget } from './copy-stream.js';
 import { createDriver, type Executor, type Session } from './driver-context.js';
-import type { Driver, SqlRow, SqlValue } from './driver.js';
+import type { Driver, SqlRow, SqlValue, TransactionMode } from './driver.js';
 import { redactUrl } from './location.js';
 import { numberPlaceholders } from './sql-text.js';
 
@@ -45,14 +45,39 @@ export async function openPostgresDriver(url: string): Promise<Driver> {
     },
     bulkInsert: () => Promise.reject(new Error('COPY needs a transaction')), // the driver opens one
     lock: (key) => Promise.reject(new Error(`lock "${key}" can only be taken inside a transaction`)),
+    iterate: () => outsideTransaction(),
   };
-  return createDriver({ dialect: 'postgres', location, outside, begin: () => begin(pool, query), close: () => pool.end() });
+  return createDriver({ dialect: 'postgres', location, outside, begin: (mode) => begin(pool, query, mode), close: () => pool.end() });
 }
 
-async function begin(pool: pg.Pool, query: Query): Promise<Session> {
+async function* outsideTransaction(): AsyncGenerator<SqlRow[]> {
+  throw new Error('iterate can only run inside a transaction');
+}
+
+/** Cursor names, unique within the process (a cursor lives in its transaction only). */
+let cursors = 0;
+
+/** DECLARE … CURSOR and FETCH a chunk at a time: the rows stay on the server until asked for. */
+async function* fetchRows(client: pg.PoolClient, sql: string, chunkRows: number): AsyncGenerator<SqlRow[]> {
+  const cursor = `tandem_cursor_${++cursors}`;
+  await client.query(`DECLARE ${cursor} NO SCROLL CURSOR FOR ${sql}`);
+  const size = Math.max(1, Math.floor(chunkRows));
+  try {
+    for (;;) {
+      const { rows } = await client.query<SqlRow>(`FETCH FORWARD ${size} FROM ${cursor}`);
+      if (rows.length > 0) yield rows;
+      if (rows.length < size) break;
+    }
+  } finally {
+    // After an error the transaction is aborted and refuses CLOSE; the cursor ends with it anyway.
+    await client.query(`CLOSE ${cursor}`).catch(() => {});
+  }
+}
+
+async function begin(pool: pg.Pool, query: Query, mode: TransactionMode): Promise<Session> {
   const client = await pool.connect();
   try {
-    await client.query('BEGIN');
+    await client.query(mode === 'write' ? 'BEGIN' : 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   } catch (error) {
     client.release(error as Error);
     throw error;
@@ -86,6 +111,10 @@ async function begin(pool: pg.Pool, query: Query): Promise<Session> {
       lock: async (key) => {
         await settle();
         await query(client, 'SELECT pg_advisory_xact_lock(?)', [advisoryKey(key)]);
+      },
+      iterate: async function* (sql, chunkRows) {
+        await settle();
+        yield* fetchRows(client, sql, chunkRows);
       },
     },
     async commit() {

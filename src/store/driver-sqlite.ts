@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { invariant } from '../domain/money.js';
 import { createDriver, type Executor, type Session } from './driver-context.js';
-import { MAX_PARAMS_PER_STATEMENT, type BulkInsert, type Driver, type SqlRow, type SqlValue } from './driver.js';
+import { MAX_PARAMS_PER_STATEMENT, type BulkInsert, type Driver, type SqlRow, type SqlValue, type TransactionMode } from './driver.js';
 import { Mutex, sharedMutex } from './mutex.js';
 import { multiRowInsert } from './sql-text.js';
 
@@ -44,7 +44,7 @@ export function openSqliteDriver(file: string): Driver {
     dialect: 'sqlite',
     location: file,
     outside: exclusiveExecutor(direct, mutex),
-    begin: () => begin(db, direct, mutex),
+    begin: (mode) => begin(db, direct, mutex, mode),
     close: async () => {
       const release = await mutex.acquire();
       try {
@@ -125,7 +125,30 @@ function directExecutor(db: Database.Database, statements: StatementCache): Exec
     async lock() {
       // Nothing to do: BEGIN IMMEDIATE already holds SQLite's single write lock.
     },
+    iterate: (sql, chunkRows) => iterateRows(db, sql, chunkRows),
   };
+}
+
+/**
+ * A statement of its own (not the cache: a statement being iterated is busy), stepped a chunk at
+ * a time. Returning early (break, throw) ends the statement, freeing the connection.
+ */
+async function* iterateRows(db: Database.Database, sql: string, chunkRows: number): AsyncGenerator<SqlRow[]> {
+  invariant(db.inTransaction, 'iterate runs inside a transaction, so every chunk reads the same state');
+  const rows = db.prepare<unknown[], SqlRow>(sql).iterate();
+  try {
+    for (;;) {
+      const chunk: SqlRow[] = [];
+      for (let next = rows.next(); !next.done; next = rows.next()) {
+        chunk.push(next.value);
+        if (chunk.length >= chunkRows) break;
+      }
+      if (chunk.length > 0) yield chunk;
+      if (chunk.length < chunkRows) return;
+    }
+  } finally {
+    rows.return?.();
+  }
 }
 
 /** Outside a transaction: run now if the connection is free, else wait for the transaction. */
@@ -137,14 +160,26 @@ function exclusiveExecutor(direct: Executor, mutex: Mutex): Executor {
     exec: (sql) => whenFree(() => direct.exec(sql)),
     bulkInsert: (spec, rows) => whenFree(() => direct.bulkInsert(spec, rows)),
     lock: (key) => Promise.reject(new Error(`lock "${key}" can only be taken inside a transaction`)),
+    iterate: () => outsideTransaction(),
   };
 }
 
-async function begin(db: Database.Database, direct: Executor, mutex: Mutex): Promise<Session> {
+async function* outsideTransaction(): AsyncGenerator<SqlRow[]> {
+  throw new Error('iterate can only run inside a transaction');
+}
+
+async function begin(db: Database.Database, direct: Executor, mutex: Mutex, mode: TransactionMode): Promise<Session> {
   const release = await mutex.acquire();
   try {
-    db.exec('BEGIN IMMEDIATE');
+    if (mode === 'write') db.exec('BEGIN IMMEDIATE');
+    else {
+      // A deferred transaction takes its snapshot at its first read: read now, so the snapshot
+      // is of this moment. Other processes may write meanwhile (WAL); this one sees none of it.
+      db.exec('BEGIN');
+      db.prepare('SELECT COUNT(*) FROM sqlite_master').get();
+    }
   } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK');
     release();
     throw error;
   }

@@ -10,6 +10,13 @@ export type SqlValue = string | number | bigint | null;
 export type SqlRow = Record<string, unknown>;
 
 /**
+ * 'write' (the default): on SQLite the write lock is taken at BEGIN. 'snapshot': read-only, and
+ * every statement sees the database as it was when the transaction began (a read transaction on
+ * SQLite, which writers elsewhere do not wait for; REPEATABLE READ READ ONLY on PostgreSQL).
+ */
+export type TransactionMode = 'write' | 'snapshot';
+
+/**
  * A bulk insert into one table. `write` copies one row's values, in column order, into `out`
  * starting at `offset`: the hot path fills one reusable array instead of allocating per row.
  */
@@ -37,7 +44,15 @@ export interface Driver {
    * Everything in fn, or nothing. A call made while a transaction of this driver is open
    * (through the handle or, in the same async context, through the driver itself) joins it.
    */
-  transaction<T>(fn: (tx: Driver) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Driver) => Promise<T>, mode?: TransactionMode): Promise<T>;
+  /**
+   * Inside a transaction: every row of a query without parameters, chunk by chunk, read through
+   * a cursor so memory stays bounded however many rows there are. Run nothing else on the
+   * transaction until the iteration ends (SQLite's connection is busy while it lasts). Optional
+   * so that wrappers written before it (tests that record statements) still type-check; both
+   * drivers have it, and the archive code says so if it is missing (src/store/tables-io.ts).
+   */
+  iterate?(sql: string, chunkRows: number): AsyncIterable<SqlRow[]>;
   /**
    * Inside a transaction: wait until no other transaction holds `key`, and hold it until commit
    * or rollback. Lets two processes serialise work such as appending to the audit chain.

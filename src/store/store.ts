@@ -7,6 +7,7 @@ import * as batches from './batches.js';
 import * as closes from './closes.js';
 import * as commentary from './commentary.js';
 import type { Driver } from './driver.js';
+import { rememberDriver } from './driver-of.js';
 import * as forecasts from './forecasts.js';
 import * as lineQuery from './line-query.js';
 import * as lines from './lines.js';
@@ -16,7 +17,7 @@ import type { Store } from './types.js';
 import * as users from './users.js';
 
 export function createStore(db: Driver): Store {
-  return {
+  return rememberDriver(db, {
     dialect: db.dialect,
     location: db.location,
 
@@ -92,5 +93,5 @@ export function createStore(db: Driver): Store {
     listAudit: (filter) => audit.listAudit(db, filter),
     queryAudit: (query, page) => audit.queryAudit(db, query, page),
     auditFacets: (scope) => audit.auditFacets(db, scope),
-  };
+  });
 }
