@@ -203,7 +203,8 @@ export function tarHeader(name: string, size: number, mtime: number, type: '0' |
   return header;
 }
 
-async function exists(file: string): Promise<boolean> {
+/** Whether a file (or directory) is there. */
+export async function exists(file: string): Promise<boolean> {
   try {
     await stat(file);
     return true;

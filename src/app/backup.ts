@@ -24,7 +24,7 @@ import { copyStore, withNewTarget } from './archive-copy.js';
 import { writeArchive, type OnArchiveProgress } from './archive-export.js';
 import { importArchive } from './archive-import.js';
 import type { LoadResult } from './archive-load.js';
-import { tarSink } from './archive-sink.js';
+import { exists, tarSink } from './archive-sink.js';
 import { detectBackup } from './archive-source.js';
 import type { AppContext } from './context.js';
 import { TandemError } from './errors.js';
@@ -176,15 +176,6 @@ function assertTandemDatabase(file: string, copy: string): void {
 function strip<T extends LoadResult>(r: T): LoadResult {
   const { database, dialect, tables, rows, audit, verify: v, seconds } = r;
   return { database, dialect, tables, rows, audit, verify: v, seconds };
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await stat(file);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function fileHash(file: string): Promise<{ bytes: number; sha256: string }> {
