@@ -73,6 +73,15 @@ describe('location', () => {
     }
   });
 
+  it('never shows a PostgreSQL password in a connection error', async () => {
+    const error = await openStore('postgres://fin:s3cret@127.0.0.1:1/tandem?password=an0ther').then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).toContain('postgres://fin@127.0.0.1:1/tandem');
+    expect(`${error?.message} ${error?.stack} ${JSON.stringify(error)}`).not.toMatch(/s3cret|an0ther/);
+  });
+
   it('creates a new SQLite file readable by its owner only', async () => {
     const [sqlite] = storeFactories();
     const { store, location, dispose } = await sqlite!.create();
