@@ -26,7 +26,7 @@ import pg from 'pg';
 import { closePeriod, reopenPeriod } from '../src/app/close.js';
 import type { AppContext } from '../src/app/context.js';
 import { periodKey } from '../src/domain/period.js';
-import type { Driver, SqlValue } from '../src/store/driver.js';
+import type { SqlValue } from '../src/store/driver.js';
 import { openPostgresDriver } from '../src/store/driver-postgres.js';
 import { numberPlaceholders } from '../src/store/sql-text.js';
 import { createStore } from '../src/store/store.js';
@@ -35,32 +35,12 @@ import { startThrowawayPostgres } from '../test/support/postgres.js';
 import { benchAgreementYaml } from './agreement.js';
 import { runTandem } from './cli.js';
 import { writeCouncilExtract, writeNhsExtract } from './generate.js';
+import { recording, type Statement } from '../test/support/recording-driver.js';
 
 const M09 = periodKey(2025, 9);
 const FUND = 'bench';
 /** bench/close.ts's realistic codes: a few thousand combinations per ledger and month. */
 const REALISTIC = { council: { subjectives: 20 }, nhs: { accounts: 10, analysisCodes: 2 } };
-
-interface Statement {
-  sql: string;
-  params: readonly SqlValue[];
-}
-
-/** The driver, logging every statement that carries SQL (a transaction's handle too). */
-function recording(driver: Driver, log: Statement[]): Driver {
-  return new Proxy(driver, {
-    get(target, prop) {
-      const value: unknown = Reflect.get(target, prop, target);
-      if (typeof value !== 'function') return value;
-      const method = value as (...args: unknown[]) => unknown;
-      if (prop === 'transaction') return (fn: (tx: Driver) => Promise<unknown>, ...rest: unknown[]) => method.call(target, (tx: Driver) => fn(recording(tx, log)), ...rest);
-      return (...args: unknown[]) => {
-        if (typeof args[0] === 'string' && prop !== 'lockInTransaction') log.push({ sql: args[0], params: Array.isArray(args[1]) ? (args[1] as SqlValue[]) : [] });
-        return method.apply(target, args);
-      };
-    },
-  });
-}
 
 const toParam = (value: SqlValue) => (typeof value === 'bigint' ? value.toString() : value);
 const oneLine = (sql: string) => sql.replace(/\s+/g, ' ').trim();

@@ -61,7 +61,7 @@ import { fundStatus } from '../src/app/status.js';
 import { unmappedGroups } from '../src/app/unmapped.js';
 import { addUser, createApiToken } from '../src/app/users.js';
 import { periodKey, type PeriodKey } from '../src/domain/period.js';
-import type { Driver, SqlValue } from '../src/store/driver.js';
+import type { SqlValue } from '../src/store/driver.js';
 import { openPostgresDriver } from '../src/store/driver-postgres.js';
 import { openSqliteDriver } from '../src/store/driver-sqlite.js';
 import { numberPlaceholders } from '../src/store/sql-text.js';
@@ -69,6 +69,7 @@ import { createStore } from '../src/store/store.js';
 import type { Store } from '../src/store/types.js';
 import { importBatch as storeBatch, linesOf } from './support/fixtures.js';
 import { createTestDatabase } from './support/stores.js';
+import { recording, type Statement } from './support/recording-driver.js';
 
 type Dialect = Store['dialect'];
 
@@ -320,32 +321,6 @@ const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(fil
 
 // ---------------------------------------------------------------------------------------------
 // Databases: opened on a driver that records every statement, with the Store over it.
-
-interface Statement {
-  sql: string;
-  params: readonly SqlValue[];
-}
-
-/**
- * The driver, logging the SQL of every call that takes some (a Proxy, so that whatever the Driver
- * interface grows is passed through); a transaction's handle is wrapped too.
- */
-function recording(driver: Driver, log: Statement[]): Driver {
-  return new Proxy(driver, {
-    get(target, prop) {
-      const value: unknown = Reflect.get(target, prop, target);
-      if (typeof value !== 'function') return value;
-      const method = value as (...args: unknown[]) => unknown;
-      if (prop === 'transaction') {
-        return (fn: (tx: Driver) => Promise<unknown>, ...rest: unknown[]) => method.call(target, (tx: Driver) => fn(recording(tx, log)), ...rest);
-      }
-      return (...args: unknown[]) => {
-        if (typeof args[0] === 'string' && prop !== 'lockInTransaction') log.push({ sql: args[0], params: Array.isArray(args[1]) ? (args[1] as SqlValue[]) : [] });
-        return method.apply(target, args);
-      };
-    },
-  });
-}
 
 /** The store, counting which of its methods are called (inside transactions too). */
 function counting(store: Store, calls: Set<string>): Store {
