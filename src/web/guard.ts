@@ -1,7 +1,7 @@
 // Route guards: a page needs a signed-in user (else to the sign-in page) allowed the action by
 // the one access policy (src/domain/access.ts); a refusal is a 403 page that says why.
 
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { authorise, type Action } from '../domain/access.js';
 import { html } from '../report/escape.js';
 import type { WebEnv } from './env.js';
@@ -14,8 +14,13 @@ export function requireAction(action: Action): MiddlewareHandler<WebEnv> {
     // Fund-level actions need no ledger context; ledger routes pass their own (later).
     const decision = authorise(session.actor, action, { lineDetailSharedAcrossPartners: false });
     if (!decision.allowed) {
-      return c.html(page({ title: 'Not allowed', session, body: html`<h1 class="govuk-heading-l">You cannot do this</h1><p class="govuk-body">${decision.reason}</p>` }), 403);
+      return refusedPage(c, decision.reason);
     }
     return next();
   };
+}
+
+/** The 403 page for a refusal by the access policy, giving its reason. */
+export function refusedPage(c: Context<WebEnv>, reason: string): Response {
+  return c.html(page({ title: 'Not allowed', session: c.get('session') ?? null, body: html`<h1 class="govuk-heading-l">You cannot do this</h1><p class="govuk-body">${reason}</p>` }), 403);
 }

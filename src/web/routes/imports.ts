@@ -23,7 +23,7 @@ import { html } from '../../report/escape.js';
 import { renameFile } from '../api/errors.js';
 import { DEFAULT_MAX_UPLOAD_BYTES, uploadName, type UploadFormat } from '../api/upload.js';
 import { appContext, type WebContext, type WebEnv } from '../env.js';
-import { requireAction } from '../guard.js';
+import { refusedPage, requireAction } from '../guard.js';
 import type { ImportJobs } from '../import-jobs.js';
 import { page } from '../layout.js';
 import { SESSION_COOKIE } from '../security.js';
@@ -91,7 +91,7 @@ async function startImport(c: WebContext, jobs: ImportJobs): Promise<Response> {
   if (!ledger) return c.html(await importsPage(c, new TandemError('LEDGER_UNKNOWN', 'Choose a ledger from the list', [], 2)), 400);
   const decision = authorise(session.actor, 'ledger.upload', { ledgerPartner: ledger.partner, lineDetailSharedAcrossPartners: agreement.lineDetailSharedAcrossPartners });
   if (!decision.allowed) {
-    return c.html(page({ title: 'Not allowed', session, body: html`<h1 class="govuk-heading-l">You cannot do this</h1><p class="govuk-body">${decision.reason}</p>` }), 403);
+    return refusedPage(c, decision.reason);
   }
   const file = form.file;
   if (!(file instanceof File) || file.size === 0) {

@@ -15,7 +15,7 @@ import type { Agreement, Ledger } from '../../domain/agreement.js';
 import { formatPounds } from '../../domain/money.js';
 import { html, type Html } from '../../report/escape.js';
 import { appContext, type WebContext, type WebEnv } from '../env.js';
-import { requireAction } from '../guard.js';
+import { refusedPage, requireAction } from '../guard.js';
 import { page } from '../layout.js';
 import { heading } from '../views/components.js';
 import { errorSummary, summaryList } from '../views/manage.js';
@@ -103,7 +103,7 @@ async function ruleTarget(c: WebContext, ledgerId: string | undefined, codesJson
   if (!ledger) throw badRequest('the ledger is not in the agreement');
   // Asked before anything about the ledger's lines is looked at or told.
   const decision = authorise(c.get('session')!.actor, 'ledger.map', { ledgerPartner: ledger.partner, lineDetailSharedAcrossPartners: agreement.lineDetailSharedAcrossPartners });
-  if (!decision.allowed) return refused(c, decision.reason);
+  if (!decision.allowed) return refusedPage(c, decision.reason);
   let values: unknown;
   try {
     values = JSON.parse(codesJson ?? '');
@@ -114,10 +114,6 @@ async function ruleTarget(c: WebContext, ledgerId: string | undefined, codesJson
   const group = (await unmappedGroups(ctx, { fundId, ledgerId: ledger.id })).find((g) => JSON.stringify(Object.values(g.codes)) === JSON.stringify(values));
   if (!group) throw new TandemError('GROUP_NOT_FOUND', 'no unmapped lines of this ledger have these codes now (a rule may already map them): look at the suspense queue again', [], 1);
   return { fundId, agreement, version: record.version, ledger, group };
-}
-
-function refused(c: WebContext, reason: string): Response {
-  return c.html(page({ title: 'Not allowed', session: c.get('session')!, body: html`<h1 class="govuk-heading-l">You cannot do this</h1><p class="govuk-body">${reason}</p>` }), 403);
 }
 
 function rulePage(c: WebContext, target: RuleTarget, error: TandemError | null, form: Record<string, string | undefined> = {}): string {
@@ -177,7 +173,7 @@ export function suspenseRoutes(app: Hono<WebEnv>): void {
     const { agreement } = await agreementInForce(ctx, fundId);
     const ledger = agreement.ledgers.find((l) => l.id === formText(form.ledger));
     if (!ledger) throw badRequest('the ledger is not in the agreement');
-    if (!allowed(c, agreement, ledger, 'ledger.map')) return refused(c, `only a finance officer of ${ledger.partner} may re-apply the rules of ${ledger.name}`);
+    if (!allowed(c, agreement, ledger, 'ledger.map')) return refusedPage(c, `only a finance officer of ${ledger.partner} may re-apply the rules of ${ledger.name}`);
     try {
       const result = (await remap(ctx, { fundId, ledgerId: ledger.id, skipClosedPeriods: true })).ledgers[0]!;
       return c.redirect(`/suspense?${new URLSearchParams({ reapplied: 'yes', mapped: String(result.unmappedBefore - result.unmappedAfter), kept: String(result.keptInClosedPeriods) }).toString()}`, 303);
