@@ -159,7 +159,7 @@ export function importRoutes(app: Hono<WebEnv>, jobs: ImportJobs): void {
   app.get('/imports/jobs/:id', requireAction('fund.view'), async (c) => {
     const job = jobs.get(c.req.param('id'), sessionKey(c));
     if (!job) return c.notFound();
-    const running = job.state === 'running';
-    return c.html(page({ title: running ? 'Importing' : job.state === 'imported' ? 'Imported' : 'Error: import rejected', session: c.get('session')!, current: '/imports', head: running ? html`<noscript><meta http-equiv="refresh" content="2"></noscript>` : undefined, body: jobBody(job, jobs.status(job), job.ledgerName) }));
+    // Only an ended job gets here: a running one is answered before the session middleware (above).
+    return c.html(page({ title: job.state === 'imported' ? 'Imported' : 'Error: import rejected', session: c.get('session')!, current: '/imports', body: jobBody(job, jobs.status(job), job.ledgerName) }));
   });
 }
