@@ -1,25 +1,28 @@
 // Import one ledger extract as one batch: all of it or none of it (domain.md §5).
 //
 // The file is hashed first, so the same bytes imported again are recognised before any parsing
-// ("already imported as batch N") and change nothing. Then it streams: each chunk of parsed lines
-// is mapped and written inside one transaction while problems are collected; at the end, any
-// problem rolls the whole transaction back, so a rejected file writes nothing. In `replace` mode
-// the new batch supersedes, period by period, what earlier batches of the ledger held.
+// ("already imported as batch N") and change nothing. Then it streams: a reader (on a worker
+// thread for a big file: import-read-thread.ts) parses and maps the lines and hands them over a
+// chunk at a time, laid out for the store; this thread writes each chunk inside one transaction
+// while problems are collected; at the end, any problem rolls the whole transaction back, so a
+// rejected file writes nothing. In `replace` mode the new batch supersedes, period by period,
+// what earlier batches of the ledger held.
 
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Ledger } from '../domain/agreement.js';
-import { compileRules, type LineMapper } from '../domain/mapping.js';
-import { addPence, invariant, type Pence } from '../domain/money.js';
+import { addPence, invariant, InvariantError, type Pence } from '../domain/money.js';
 import { formatPeriod, type PeriodKey, type YearStart } from '../domain/period.js';
-import { fileSizeCheck, openExtract } from '../import/extract.js';
-import type { ExtractLine, ImportProblem } from '../import/types.js';
+import { fileSizeCheck } from '../import/extract.js';
+import type { ImportProblem } from '../import/types.js';
 import { LinesDigester } from '../store/line-digest.js';
-import type { BatchRecord, LineStatus, StoredLine, Store } from '../store/types.js';
+import type { BatchRecord, LineColumns, LineStatus, Store } from '../store/types.js';
 import { agreementInForce, resolveFund } from './agreements.js';
 import { isoNow, type AppContext } from './context.js';
 import { TandemError, type Problem } from './errors.js';
+import type { ReadEvent, ReadSummary } from './import-read.js';
+import { readExtract, type ReaderPlace } from './import-read-thread.js';
 import { LineTotalsAccumulator } from './line-totals.js';
 import { keepClosedPeriods, settleLockedPeriods } from './locked-periods.js';
 
@@ -35,6 +38,8 @@ export interface ImportRequest {
   year?: YearStart;
   onProgress?: (bytesRead: number, fileBytes: number) => void;
   maxProblems?: number;
+  /** Where the file is parsed and mapped (default: by its size); tests force each way. */
+  reader?: ReaderPlace;
 }
 
 export interface ImportResult {
@@ -71,102 +76,108 @@ export async function importBatch(ctx: AppContext, request: ImportRequest): Prom
   // a file over the ledger's size limit is refused before it is hashed (src/import/limits.ts)
   const tooLarge = await fileSizeCheck(request.path, ledger.file, shown);
   if (tooLarge !== null) throw rejected(shown, [tooLarge]);
-  const { sha256, bytes } = await hashFile(request.path);
-  const earlier = await ctx.store.findBatchBySha256(fundId, ledger.id, sha256);
-  if (earlier) return alreadyImported(earlier, shown, started);
-
-  const opened = await openExtract(request.path, {
-    // The reader names the file in problems as the user knows it.
-    fileName: shown,
-    settings: ledger.file,
-    years: agreement.years,
-    period: request.period ?? null,
-    year: request.year ?? null,
-    maxProblems: request.maxProblems,
-  });
-  if (!opened.ok) throw rejected(shown, opened.problems);
-  const { extract } = opened;
-  const compiled = compileRules(ledger.rules, extract.header);
-  if (!compiled.ok) {
-    throw rejected(
-      shown,
-      compiled.missing.map((m) => ({
-        code: 'RULE_COLUMN_MISSING',
-        file: shown,
-        line: null,
-        column: m.column,
-        reason: `mapping rule ${m.ruleIndex + 1} of ledger ${ledger.id} uses column "${m.column}", which the file does not have`,
-      })),
-    );
-  }
-
-  return ctx.store.transaction(async (tx) => {
-    await tx.lockFund(fundId);
-    // Another import of the same bytes may have finished while this one waited for the lock.
-    const meanwhile = await tx.findBatchBySha256(fundId, ledger.id, sha256);
-    if (meanwhile) return alreadyImported(meanwhile, shown, started);
-    const batchId = await tx.insertBatch({
-      fundId,
+  // Reading starts now, so the reader's start and first chunks overlap the hashing below.
+  const reading = readExtract(
+    {
+      path: request.path,
       ledgerId: ledger.id,
-      fileName: shown,
-      fileSha256: sha256,
-      fileBytes: bytes,
-      mode: ledger.mode,
-      agreementVersion: record.version,
-      importedAt: isoNow(ctx),
-      importedBy: ctx.actor,
-      lineCount: 0,
-      controlTotalPence: 0,
-      headerJson: JSON.stringify(extract.header),
-    });
-    const writer = new BatchWriter(tx, batchId, ledger, compiled.map, fundId);
-    for await (const chunk of extract.chunks) {
-      await writer.add(chunk.lines, chunk.problems);
-      request.onProgress?.(chunk.bytesRead, extract.fileBytes);
-    }
-    if (writer.problems.length > 0) throw rejected(shown, writer.problems);
-    if (extract.sha256() !== sha256) {
-      throw new TandemError('FILE_CHANGED', `${shown} changed while it was being read; nothing was imported — try again`);
-    }
-    invariant(writer.lineCount > 0, 'a batch with no lines must have been rejected by the reader');
-
-    const periods = [...new Set([...writer.periods, ...(request.period ? [request.period] : [])])].sort((a, b) => a - b);
-    await tx.appendLineTotals(batchId, writer.totals.take());
-    // Closed periods: refused, unless a year-to-date file repeats them exactly (locked-periods.ts).
-    const { open, unchanged } = await settleLockedPeriods(tx, { fundId, ledger, batchId, periods, file: shown });
-    await tx.insertBatchPeriods(batchId, periods);
-    await keepClosedPeriods(tx, { fundId, ledgerId: ledger.id, batchId, unchanged });
-    const superseded = ledger.mode === 'replace' ? await tx.supersede(fundId, ledger.id, open, batchId) : [];
-    const digest = writer.digest.finish();
-    await tx.completeBatch(batchId, { lineCount: writer.lineCount, controlTotalPence: writer.controlTotalPence, digest });
-    const result = summarise(batchId, fundId, ledger.id, shown, sha256, writer, periods, superseded, started);
-    result.unchangedClosedPeriods = unchanged.map(formatPeriod);
-    await tx.appendAudit({
-      fundId,
-      actor: ctx.actor,
-      action: 'import.batch',
-      subject: `batch:${batchId}`,
-      details: {
-        ledger: ledger.id,
-        file: shown,
-        bytes,
-        lines: result.lines,
-        controlTotalPence: result.controlTotalPence,
-        periods: result.periods,
-        superseded: result.superseded,
-        unchangedClosedPeriods: result.unchangedClosedPeriods,
-        agreementVersion: record.version,
-        // Binds the lines as read to the audit chain (tandem verify; src/store/line-digest.ts).
-        linesSha256: digest.sha256,
+      rules: ledger.rules,
+      options: {
+        // The reader names the file in problems as the user knows it.
+        fileName: shown,
+        settings: ledger.file,
+        years: agreement.years,
+        period: request.period ?? null,
+        year: request.year ?? null,
+        maxProblems: request.maxProblems,
       },
-      inputSha256: sha256,
-      at: isoNow(ctx),
+    },
+    await sizeOf(request.path),
+    request.reader,
+  );
+  const first = reading.next();
+  first.catch(() => {}); // awaited below, unless hashing fails first
+  try {
+    const { sha256, bytes } = await hashFile(request.path);
+    const earlier = await ctx.store.findBatchBySha256(fundId, ledger.id, sha256);
+    if (earlier) return alreadyImported(earlier, shown, started);
+    const opened = (await first).value;
+    if (opened?.kind === 'refused') throw rejected(shown, opened.problems);
+    invariant(opened?.kind === 'opened', `the reader began with ${opened?.kind ?? 'nothing'}`);
+
+    return await ctx.store.transaction(async (tx) => {
+      await tx.lockFund(fundId);
+      // Another import of the same bytes may have finished while this one waited for the lock.
+      const meanwhile = await tx.findBatchBySha256(fundId, ledger.id, sha256);
+      if (meanwhile) return alreadyImported(meanwhile, shown, started);
+      const batchId = await tx.insertBatch({
+        fundId,
+        ledgerId: ledger.id,
+        fileName: shown,
+        fileSha256: sha256,
+        fileBytes: bytes,
+        mode: ledger.mode,
+        agreementVersion: record.version,
+        importedAt: isoNow(ctx),
+        importedBy: ctx.actor,
+        lineCount: 0,
+        controlTotalPence: 0,
+        headerJson: JSON.stringify(opened.header),
+      });
+      const writer = new BatchWriter(tx, batchId, ledger, fundId);
+      let summary: ReadSummary | null = null;
+      for await (const event of reading) {
+        summary = await writer.take(event);
+        if (event.kind === 'lines') request.onProgress?.(event.bytesRead, opened.fileBytes);
+      }
+      if (writer.problems.length > 0) throw rejected(shown, writer.problems);
+      invariant(summary !== null, 'the reader ended without its summary');
+      if (summary.sha256 !== sha256) {
+        throw new TandemError('FILE_CHANGED', `${shown} changed while it was being read; nothing was imported — try again`);
+      }
+      invariant(writer.lineCount > 0, 'a batch with no lines must have been rejected by the reader');
+
+      const periods = [...new Set([...writer.periods, ...(request.period ? [request.period] : [])])].sort((a, b) => a - b);
+      await tx.appendLineTotals(batchId, writer.totals.take());
+      // Closed periods: refused, unless a year-to-date file repeats them exactly (locked-periods.ts).
+      const { open, unchanged } = await settleLockedPeriods(tx, { fundId, ledger, batchId, periods, file: shown });
+      await tx.insertBatchPeriods(batchId, periods);
+      await keepClosedPeriods(tx, { fundId, ledgerId: ledger.id, batchId, unchanged });
+      const superseded = ledger.mode === 'replace' ? await tx.supersede(fundId, ledger.id, open, batchId) : [];
+      const digest = writer.digest.finish();
+      await tx.completeBatch(batchId, { lineCount: writer.lineCount, controlTotalPence: writer.controlTotalPence, digest });
+      const result = summarise(batchId, fundId, ledger.id, shown, sha256, writer, periods, superseded, started);
+      result.unchangedClosedPeriods = unchanged.map(formatPeriod);
+      await tx.appendAudit({
+        fundId,
+        actor: ctx.actor,
+        action: 'import.batch',
+        subject: `batch:${batchId}`,
+        details: {
+          ledger: ledger.id,
+          file: shown,
+          bytes,
+          lines: result.lines,
+          controlTotalPence: result.controlTotalPence,
+          periods: result.periods,
+          superseded: result.superseded,
+          unchangedClosedPeriods: result.unchangedClosedPeriods,
+          agreementVersion: record.version,
+          // Binds the lines as read to the audit chain (tandem verify; src/store/line-digest.ts).
+          linesSha256: digest.sha256,
+        },
+        inputSha256: sha256,
+        at: isoNow(ctx),
+      });
+      return result;
     });
-    return result;
-  });
+  } finally {
+    // Stops the reader (and its thread) if the import ended before the file did.
+    await reading.return(undefined);
+  }
 }
 
-/** Maps and writes lines chunk by chunk; stops writing (but keeps checking) after the first problem. */
+/** Counts, digests and writes the reader's chunks; stops writing (but keeps checking) after the first problem. */
 class BatchWriter {
   readonly problems: Problem[] = [];
   readonly periods = new Set<PeriodKey>();
@@ -184,54 +195,57 @@ class BatchWriter {
     private readonly tx: Store,
     private readonly batchId: number,
     private readonly ledger: Ledger,
-    private readonly map: LineMapper,
     private readonly fundId: string,
   ) {}
 
-  async add(lines: ExtractLine[], problems: ImportProblem[]): Promise<void> {
-    for (const p of problems) this.problems.push(toProblem(p));
-    if (this.ledger.mode === 'append' && this.ledger.file.columns.id !== null) await this.checkAppendIds(lines);
-    if (this.problems.length > 0) return; // the batch will be rejected: don't spend time writing
-    const stored: StoredLine[] = new Array(lines.length);
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i]!;
-      const mapping = this.map(line.raw);
-      const codes = JSON.stringify(line.codes);
-      stored[i] = {
-        lineNo: line.lineNo,
-        period: line.period,
-        amountPence: line.amountPence,
-        status: mapping.status,
-        schemeId: mapping.schemeId,
-        ruleIndex: mapping.ruleIndex,
-        lineId: line.lineId,
-        codes,
-        raw: JSON.stringify(line.raw),
-      };
-      this.periods.add(line.period);
-      this.totals.add(line.period, mapping, codes, line.amountPence);
-      const sum = this.byStatus[mapping.status];
-      sum.lines += 1;
-      sum.amountPence = addPence(sum.amountPence, line.amountPence);
-      this.controlTotalPence = addPence(this.controlTotalPence, line.amountPence);
+  /** Handles one event; the summary when it is the last. */
+  async take(event: ReadEvent): Promise<ReadSummary | null> {
+    switch (event.kind) {
+      case 'lines':
+        for (const p of event.problems) this.problems.push(toProblem(p));
+        if (this.ledger.mode === 'append' && this.ledger.file.columns.id !== null) await this.checkAppendIds(event.lines);
+        // the batch will be rejected: don't spend time counting and writing
+        if (this.problems.length > 0) return null;
+        this.tally(event.lines);
+        await this.tx.insertLines(this.batchId, event.lines);
+        if (this.totals.full) await this.tx.appendLineTotals(this.batchId, this.totals.take());
+        return null;
+      case 'end':
+        return event.summary;
+      default:
+        throw new InvariantError(`the reader sent ${event.kind} after the header`);
     }
-    this.lineCount += lines.length;
-    this.digest.add(stored);
-    await this.tx.insertLines(this.batchId, stored);
-    if (this.totals.full) await this.tx.appendLineTotals(this.batchId, this.totals.take());
+  }
+
+  private tally(c: LineColumns): void {
+    for (let i = 0; i < c.count; i++) {
+      const period = c.period[i]!;
+      const amountPence = c.amountPence[i]!;
+      const target = c.targets[c.target[i]!]!;
+      this.digest.addLine(c.lineNo[i]!, period, amountPence, c.lineId?.[i] ?? null, c.codes[i]!, c.raw[i]!);
+      this.totals.add(period, target, c.codes[i]!, amountPence);
+      this.periods.add(period);
+      const sum = this.byStatus[target.status];
+      sum.lines += 1;
+      sum.amountPence = addPence(sum.amountPence, amountPence);
+      this.controlTotalPence = addPence(this.controlTotalPence, amountPence);
+    }
+    this.lineCount += c.count;
   }
 
   /** In append mode a transaction id already held in a live batch is a duplicate (domain.md §5). */
-  private async checkAppendIds(lines: ExtractLine[]): Promise<void> {
-    const ids = lines.flatMap((l) => (l.lineId === null ? [] : [l.lineId]));
-    if (ids.length === 0) return;
-    const seen = new Set(await this.tx.findLiveLineIds(this.fundId, this.ledger.id, ids));
-    for (const line of lines) {
-      if (line.lineId !== null && seen.has(line.lineId)) {
+  private async checkAppendIds(lines: LineColumns): Promise<void> {
+    const ids = lines.lineId;
+    if (ids === null) return;
+    const seen = new Set(await this.tx.findLiveLineIds(this.fundId, this.ledger.id, ids.filter((id): id is string => id !== null)));
+    if (seen.size === 0) return;
+    for (let i = 0; i < lines.count; i++) {
+      const id = ids[i];
+      if (id != null && seen.has(id)) {
         this.problems.push({
           code: 'LINE_ID_DUPLICATE',
-          message: `line id "${line.lineId}" was already imported for ledger ${this.ledger.id}`,
-          line: line.lineNo,
+          message: `line id "${id}" was already imported for ledger ${this.ledger.id}`,
+          line: lines.lineNo[i]!,
           column: this.ledger.file.columns.id,
         });
       }
@@ -305,6 +319,15 @@ function rejected(path: string, problems: (ImportProblem | Problem)[]): TandemEr
   const more = list.find((p) => p.code === 'TOO_MANY_ERRORS');
   const summary = more ? `${counted}+ problems` : `${counted} problem${counted === 1 ? '' : 's'}`;
   return new TandemError('IMPORT_REJECTED', `${path} was rejected with ${summary}; nothing was imported`, list);
+}
+
+/** The file's size, or 0 when it cannot be read (hashing it then says why). */
+async function sizeOf(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch {
+    return 0;
+  }
 }
 
 async function hashFile(path: string): Promise<{ sha256: string; bytes: number }> {

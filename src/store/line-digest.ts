@@ -73,26 +73,29 @@ export class LinesDigester {
 
   /** Lines in increasing line number order (as files are read and as the store pages them). */
   add(lines: readonly DigestLine[]): void {
-    for (const line of lines) {
-      const block = Math.floor(line.lineNo / DIGEST_BLOCK_LINES);
-      if (block !== this.block || this.lines === 0) this.startBlock(block, line.lineNo);
-      // The message is built only on failure: this runs for every imported line.
-      else if (line.lineNo <= this.lastLineNo) throw new InvariantError(`line ${line.lineNo} comes after line ${this.lastLineNo}: lines are digested in order`);
-      const at = this.lines * NUMBERS_PER_LINE;
-      const n = this.numbers;
-      n[at] = line.lineNo;
-      n[at + 1] = line.period;
-      n[at + 2] = line.amountPence;
-      n[at + 3] = line.lineId === null ? -1 : line.lineId.length;
-      n[at + 4] = line.codes.length;
-      n[at + 5] = line.raw.length;
-      if (line.lineId !== null) this.ids.push(line.lineId);
-      this.codes.push(line.codes);
-      this.raws.push(line.raw);
-      this.lastLineNo = line.lineNo;
-      this.amountPence = addPence(this.amountPence, line.amountPence);
-      this.lines += 1;
-    }
+    for (const l of lines) this.addLine(l.lineNo, l.period, l.amountPence, l.lineId, l.codes, l.raw);
+  }
+
+  /** One line, by its parts: the import's reader digests lines it never makes objects of. */
+  addLine(lineNo: number, period: number, amountPence: Pence, lineId: string | null, codes: string, raw: string): void {
+    const block = Math.floor(lineNo / DIGEST_BLOCK_LINES);
+    if (block !== this.block || this.lines === 0) this.startBlock(block, lineNo);
+    // The message is built only on failure: this runs for every imported line.
+    else if (lineNo <= this.lastLineNo) throw new InvariantError(`line ${lineNo} comes after line ${this.lastLineNo}: lines are digested in order`);
+    const at = this.lines * NUMBERS_PER_LINE;
+    const n = this.numbers;
+    n[at] = lineNo;
+    n[at + 1] = period;
+    n[at + 2] = amountPence;
+    n[at + 3] = lineId === null ? -1 : lineId.length;
+    n[at + 4] = codes.length;
+    n[at + 5] = raw.length;
+    if (lineId !== null) this.ids.push(lineId);
+    this.codes.push(codes);
+    this.raws.push(raw);
+    this.lastLineNo = lineNo;
+    this.amountPence = addPence(this.amountPence, amountPence);
+    this.lines += 1;
   }
 
   finish(): LinesDigest {

@@ -5,7 +5,7 @@ import { assertPence, invariant } from '../domain/money.js';
 import type { BulkInsert, Dialect, Driver, SqlRow } from './driver.js';
 import { int, intOrNull, pence, text, textOrNull } from './row.js';
 import { chunked, placeholders } from './sql-text.js';
-import type { LineMappingUpdate, LineStatus, RemapLine, StoredLine } from './types.js';
+import type { LineColumns, LineMappingUpdate, LineStatus, RemapLine, StoredLine } from './types.js';
 
 /** Line ids per IN list: well under both databases' parameter limits. */
 const LINE_IDS_PER_QUERY = 5_000;
@@ -53,13 +53,44 @@ function lineRows(batchId: number): BulkInsert<StoredLine> {
   };
 }
 
+/** The same rows from a columnar chunk: row i of the chunk is written from index i of each column. */
+function columnRows(batchId: number, c: LineColumns): BulkInsert<number> {
+  for (const t of c.targets) invariant(isLineStatus(t.status), `a line target has status ${String(t.status)}`);
+  const { lineNo, period, amountPence, target, targets, lineId, codes, raw } = c;
+  return {
+    table: 'lines',
+    columns: LINE_COLUMNS,
+    write(i, out, offset) {
+      const amount = amountPence[i]!;
+      // The message is built only on failure: this runs for every imported line.
+      if (!Number.isSafeInteger(amount)) assertPence(amount, `amount of line ${lineNo[i]}`);
+      const to = targets[target[i]!];
+      if (to === undefined) invariant(false, `line ${lineNo[i]} has no target ${target[i]}`);
+      out[offset] = batchId;
+      out[offset + 1] = lineNo[i]!;
+      out[offset + 2] = period[i]!;
+      out[offset + 3] = amount;
+      out[offset + 4] = to.status;
+      out[offset + 5] = to.schemeId;
+      out[offset + 6] = to.ruleIndex;
+      out[offset + 7] = lineId === null ? null : lineId[i]!;
+      out[offset + 8] = codes[i]!;
+      out[offset + 9] = raw[i]!;
+    },
+  };
+}
+
+function isColumns(lines: StoredLine[] | LineColumns): lines is LineColumns {
+  return !Array.isArray(lines);
+}
+
 /**
  * Batches known to exist, per transaction handle. Batches are never deleted, so one check per
  * transaction is enough — and a query between chunks would end PostgreSQL's open COPY.
  */
 const checkedBatches = new WeakMap<Driver, Set<number>>();
 
-export async function insertLines(db: Driver, batchId: number, lines: StoredLine[]): Promise<void> {
+export async function insertLines(db: Driver, batchId: number, lines: StoredLine[] | LineColumns): Promise<void> {
   invariant(db.inTransaction, 'insertLines must run inside store.transaction(), with its batch');
   // lines has no foreign key (it costs on every row); this lookup stands in for it.
   let checked = checkedBatches.get(db);
@@ -69,7 +100,12 @@ export async function insertLines(db: Driver, batchId: number, lines: StoredLine
     checked.add(batchId);
     checkedBatches.set(db, checked);
   }
-  if (lines.length > 0) await db.bulkInsert(lineRows(batchId), lines);
+  if (!isColumns(lines)) {
+    if (lines.length > 0) await db.bulkInsert(lineRows(batchId), lines);
+  } else if (lines.count > 0) {
+    invariant(lines.lineNo.length >= lines.count && lines.raw.length >= lines.count, 'a line chunk has shorter columns than its count');
+    await db.bulkInsert(columnRows(batchId, lines), rowIndexes(lines.count));
+  }
 }
 
 export async function getLines(db: Driver, batchId: number, offset: number, limit: number): Promise<StoredLine[]> {
@@ -188,6 +224,13 @@ export function storedLineFrom(row: SqlRow): StoredLine {
 export function lineStatus(value: string): LineStatus {
   invariant(isLineStatus(value), `line status ${value}`);
   return value;
+}
+
+/** 0 … count − 1: the "rows" of a columnar chunk. */
+function rowIndexes(count: number): number[] {
+  const rows = new Array<number>(count);
+  for (let i = 0; i < count; i++) rows[i] = i;
+  return rows;
 }
 
 function isLineStatus(value: string): value is LineStatus {

@@ -8,6 +8,7 @@
 import type { Role } from '../domain/access.js';
 import type { Pence } from '../domain/money.js';
 import type { PeriodKey } from '../domain/period.js';
+import type { LineColumns } from './line-columns.js';
 import type { LinesDigest } from './line-digest.js';
 import type { LiveLinesFilter, LiveLinesPage, LiveLinesResult } from './line-query.js';
 
@@ -63,6 +64,8 @@ export interface StoredLine {
   codes: string; // JSON array of the ledger's analysis code values, in settings order
   raw: string; // JSON array of every original column value, aligned with the batch header
 }
+
+export type { LineColumns, LineTarget } from './line-columns.js';
 
 /** Per batch, pre-aggregated line totals: what status, close and reports read. */
 export interface LineTotal {
@@ -288,7 +291,7 @@ export interface Store {
   /** Sets the final line count, control total and lines' digest (line-digest.ts) of a batch, inside the import's transaction. */
   completeBatch(batchId: number, totals: { lineCount: number; controlTotalPence: Pence; digest?: LinesDigest }): Promise<void>;
   /** Fast path: prepared multi-row INSERTs on SQLite, COPY on PostgreSQL. Call within a transaction. */
-  insertLines(batchId: number, lines: StoredLine[]): Promise<void>;
+  insertLines(batchId: number, lines: StoredLine[] | LineColumns): Promise<void>;
   insertBatchPeriods(batchId: number, periods: PeriodKey[]): Promise<void>;
   /**
    * Mark the live batch-periods of *other* batches of this ledger, for these periods, as

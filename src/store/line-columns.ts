@@ -1,0 +1,28 @@
+// Lines on their way to the store in the import's fast path, column by column.
+
+import type { LineStatus } from './types.js';
+
+/** Where a line went: one of a file's few mapping results (each rule's, and unmapped). */
+export interface LineTarget {
+  status: LineStatus;
+  schemeId: string | null;
+  ruleIndex: number | null;
+}
+
+/**
+ * A chunk of lines to store, column by column: what the import's reader thread hands over
+ * (typed arrays move between threads without copying; no object per line on either side).
+ * Line i went to `targets[target[i]]`.
+ */
+export interface LineColumns {
+  count: number;
+  lineNo: Int32Array;
+  period: Int32Array;
+  amountPence: Float64Array;
+  target: Int32Array;
+  targets: LineTarget[];
+  /** null when no line of the chunk has a transaction id. */
+  lineId: (string | null)[] | null;
+  codes: string[];
+  raw: string[];
+}
