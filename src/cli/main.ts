@@ -15,6 +15,7 @@ import { initCommand } from './commands/init.js';
 import { journalsCommand } from './commands/journals.js';
 import { remapCommand } from './commands/remap.js';
 import { reportCommand } from './commands/report.js';
+import { scenarioCommand } from './commands/scenario.js';
 import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
 import { tokenCommand } from './commands/token.js';
@@ -27,7 +28,7 @@ const program = new Command('tandem')
   .version('0.1.0')
   .showHelpAfterError('(run with --help for usage)');
 
-for (const cmd of [initCommand(), agreementCommand(), importCommand(), unmappedCommand(), remapCommand(), statusCommand(), forecastCommand(), closeCommand(), reopenCommand(), journalsCommand(), commentaryCommand(), reportCommand(), userCommand(), tokenCommand(), serveCommand(), verifyCommand(), demoCommand(), exportCommand(), importArchiveCommand(), backupCommand(), restoreCommand(), migrateStoreCommand()]) {
+for (const cmd of [initCommand(), agreementCommand(), importCommand(), unmappedCommand(), remapCommand(), statusCommand(), forecastCommand(), closeCommand(), reopenCommand(), journalsCommand(), commentaryCommand(), reportCommand(), userCommand(), tokenCommand(), serveCommand(), verifyCommand(), demoCommand(), exportCommand(), importArchiveCommand(), backupCommand(), restoreCommand(), migrateStoreCommand(), scenarioCommand()]) {
   program.addCommand(cmd);
 }
 
