@@ -21,6 +21,7 @@ import { backupStore, restoreBackup } from '../src/app/backup.js';
 import { closePeriod, reopenPeriod } from '../src/app/close.js';
 import { setCommentary } from '../src/app/commentary.js';
 import type { AppContext } from '../src/app/context.js';
+import { approveDecision, proposeDecision, rejectDecision } from '../src/app/decisions.js';
 import { importForecasts } from '../src/app/forecast-import.js';
 import { importBatch } from '../src/app/import-batch.js';
 import { writeReportFiles } from '../src/app/report-files.js';
@@ -28,6 +29,7 @@ import { addUser, createApiToken } from '../src/app/users.js';
 import { verify } from '../src/app/verify.js';
 import { exampleExtracts } from '../src/cli/commands/demo.js';
 import { periodKey } from '../src/domain/period.js';
+import { LATEST_MIGRATION } from '../src/store/migrations/index.js';
 import { openStore } from '../src/store/open.js';
 import { tableAccess } from '../src/store/table-access.js';
 import type { Store } from '../src/store/types.js';
@@ -53,6 +55,12 @@ async function buildFund(ctx: AppContext): Promise<void> {
   for (const period of [M01, M02, M03]) await closePeriod(ctx, { period, allowUnmapped: true });
   await reopenPeriod(ctx, { period: M03, reason: 'late invoice' });
   await closePeriod(ctx, { period: M03, allowUnmapped: true });
+  // A virement from M04 (decisions, their events, and a version made by a decision) and a rejected one.
+  const virement = { type: 'virement' as const, year: 2025, partner: 'sccg', from: 'asr', to: 'pkw', amountPence: 30_000_000 };
+  const made = await proposeDecision(ctx, { title: 'ASR to PKW — «winter»', effectiveFrom: periodKey(2025, 4), change: virement });
+  for (const by of ['scc-fd', 'sccg-fd']) await approveDecision(ctx, { id: made.id, on: '2025-07-01', route: 'delegated', by });
+  const refused = await proposeDecision(ctx, { title: 'and back', effectiveFrom: periodKey(2025, 4), change: { ...virement, from: 'pkw', to: 'asr' } });
+  await rejectDecision(ctx, { id: refused.id, by: 'sccg-cfo', on: null, reason: 'no' });
   await addUser(ctx, { email: 'ann@council.example', role: 'finance', partner: 'scc', password: 'correct horse battery staple' });
   await createApiToken(ctx, { email: 'ann@council.example', name: 'ledger bot' });
   rmSync(dir, { recursive: true, force: true });
@@ -256,7 +264,7 @@ describe('backup and restore', () => {
   it('SQLite: an online backup file, restored page for page into a new file and row for row into PostgreSQL', async () => {
     const file = join(tmp('backup'), 'fund.backup');
     const backup = await backupStore(ctxOf(source.store), { file });
-    expect(backup).toMatchObject({ format: 'sqlite', manifestSha256: null, schemaVersion: 6 });
+    expect(backup).toMatchObject({ format: 'sqlite', manifestSha256: null, schemaVersion: LATEST_MIGRATION });
     expect(readFileSync(file).subarray(0, 16).toString('latin1')).toBe('SQLite format 3\0');
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(existsSync(`${file}-wal`)).toBe(false);
@@ -326,7 +334,7 @@ describe('the CLI', () => {
     const out = join(dir, 'archive');
     const exported = tandem('export', '--db', source.location, '--out', out, '--json');
     expect(exported.status, exported.stderr).toBe(0);
-    expect(JSON.parse(exported.stdout)).toMatchObject({ format: 'jsonl', kind: 'directory', schemaVersion: 6 });
+    expect(JSON.parse(exported.stdout)).toMatchObject({ format: 'jsonl', kind: 'directory', schemaVersion: LATEST_MIGRATION });
     const again = tandem('export', '--db', source.location, '--out', out, '--json');
     expect(again.status).toBe(1);
     expect(JSON.parse(again.stdout).error.code).toBe('OUTPUT_EXISTS');

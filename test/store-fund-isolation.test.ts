@@ -51,6 +51,7 @@ import { agreementDiff, agreementHistory, loadAgreement } from '../src/app/agree
 import { closePeriod, readClose, reopenPeriod } from '../src/app/close.js';
 import { listCommentary, setCommentary } from '../src/app/commentary.js';
 import type { AppContext } from '../src/app/context.js';
+import { approveDecision, proposeDecision, rejectDecision } from '../src/app/decisions.js';
 import { importForecasts } from '../src/app/forecast-import.js';
 import { importBatch } from '../src/app/import-batch.js';
 import { initStore } from '../src/app/init.js';
@@ -156,6 +157,11 @@ const MEMBERS: Record<keyof Store, { kind: Kind; why: string }> = {
   listForecastBatches: { kind: 'fund', why: '' },
   forecastRows: { kind: 'own-id', why: 'forecast batch id' },
 
+  insertDecision: { kind: 'write', why: '' },
+  appendDecisionEvent: { kind: 'write', why: '' },
+  getDecision: { kind: 'fund', why: '' },
+  listDecisions: { kind: 'fund', why: '' },
+
   appendAudit: { kind: 'write', why: 'reads the head of the one audit chain of the database, whichever fund wrote it (check 3)' },
   listAudit: { kind: 'fund', why: 'with a fundId; without one it lists the whole chain, which `tandem verify` checks' },
   queryAudit: { kind: 'fund', why: 'with a fundId (and withoutFund: events of no fund, shared by all funds)' },
@@ -176,6 +182,8 @@ const OWNERSHIP: Record<string, string | null> = {
   forecast_batches: 'fund_id = tandem_fund()',
   forecasts: 'batch_id IN (SELECT id FROM forecast_batches WHERE fund_id = tandem_fund())',
   commentary: 'fund_id = tandem_fund()',
+  decisions: 'fund_id = tandem_fund()',
+  decision_events: 'fund_id = tandem_fund()',
   audit_events: 'fund_id = tandem_fund() OR fund_id IS NULL',
   users: 'fund_id = tandem_fund() OR fund_id IS NULL',
   // Accounts and the schema: no fund column, nothing of a fund's data.
@@ -285,7 +293,14 @@ function agreementYaml(f: Fund, version: 1 | 2): string {
   replace('    partner: icb\n    extract:', '    partner: icb\n    mode: append\n    extract:');
   replace('codes: [Account]}', 'codes: [Account], id: Ref}');
   if (version === 2) replace('        scheme: acute\n', `        scheme: acute\n      - when: {Account: ${f.acc}9}\n        scheme: acute\n`);
+  if (version === 2) text += governanceYaml(f);
   return text;
+}
+
+/** A committee of one member per partner and two finance directors who may vire up to £100 jointly. */
+function governanceYaml(f: Fund): string {
+  const person = (id: string, partner: string, role: string) => `      - {id: ${id}, name: ${f.title} ${id}, partner: ${partner}, role: ${role}}\n`;
+  return `\ngovernance:\n  committee:\n    name: ${f.title} Joint Committee\n    quorum: {council: 1, icb: 1}\n    members:\n${person('m1', 'council', 'member')}${person('m2', 'icb', 'member')}  officers:\n${person('fd1', 'council', 'fd').slice(2)}${person('fd2', 'icb', 'fd').slice(2)}  delegation:\n    - {role: fd, decisions: [virement], up_to: 100, jointly: true}\n`;
 }
 
 interface Files {
@@ -402,6 +417,13 @@ async function runScenario(store: Store, f: Fund, files: Files): Promise<void> {
   await reopenPeriod(ctx, { fundId, period: M02, reason: `${f.title} late invoice` });
   await closePeriod(ctx, { fundId, period: M02, allowUnmapped: true });
   await createApiToken(ctx, { email: `finance@${f.id}.example`, name: `${f.title} reporting` });
+  // Decisions: a virement from M03 approved by both finance directors (agreement version 3), and one rejected.
+  const virement = { type: 'virement' as const, year: 2025, partner: 'icb', from: 'reable', to: 'care', amountPence: 1000 + f.extra };
+  const first = await proposeDecision(ctx, { fundId, title: `${f.title}: reablement to care`, effectiveFrom: M03, change: virement });
+  await approveDecision(ctx, { fundId, id: first.id, on: '2025-06-01', route: 'delegated', by: 'fd1' });
+  await approveDecision(ctx, { fundId, id: first.id, on: '2025-06-02', route: 'delegated', by: 'fd2' });
+  const second = await proposeDecision(ctx, { fundId, title: `${f.title}: back again`, effectiveFrom: M03, change: { ...virement, from: 'care', to: 'reable' } });
+  await rejectDecision(ctx, { fundId, id: second.id, by: 'm2', on: '2025-06-03', reason: `${f.title} says no` });
   // Two ICB lines in M03, one repeating R1: a duplicate id no import lets in (for duplicateLiveLineIds).
   // The same file hash in both funds: findBatchBySha256 must tell them apart by fund.
   const header = ['Date', 'Ref', 'Account', 'Description', 'Amount'];
@@ -484,6 +506,8 @@ async function probesFor(store: Store, f: Fund, keys: Keys): Promise<Probe[]> {
   }
   add('getClose', fundId, M02, 1);
   add('listCloses', fundId);
+  for (const id of [1, 2, 3]) add('getDecision', fundId, id);
+  add('listDecisions', fundId);
   add('latestPeriodEvents', fundId);
   add('listPeriodEvents', fundId);
   for (const sha of keys.forecastFiles) add('findForecastBatchBySha256', fundId, sha);

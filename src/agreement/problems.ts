@@ -56,6 +56,9 @@ export const AGREEMENT_PROBLEM_CODES = [
   'AMOUNT_COLUMNS_CONFLICT',
   'CODING_COLUMN_UNKNOWN',
   'RAG_ORDER',
+  'QUORUM_INVALID',
+  'CHAIR_NOT_MEMBER',
+  'DELEGATION_ROLE_UNKNOWN',
 ] as const;
 
 export type AgreementProblemCode = (typeof AGREEMENT_PROBLEM_CODES)[number];

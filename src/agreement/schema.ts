@@ -4,6 +4,7 @@
 // listed in docs/agreement.md.
 
 import * as z from 'zod';
+import { Governance } from './schema-governance.js';
 import { Ledger } from './schema-ledger.js';
 import { RiskShare } from './schema-risk-share.js';
 import { Amount, Code, Id, NonNegativeAmount, percent, Ref, YearText } from './schema-values.js';
@@ -33,7 +34,7 @@ const Profile = z
   .default('equal')
   .describe('how the annual budget is phased over the months: equal, {weights: [...]} or {amounts: {...}}');
 
-const Scheme = z.strictObject({
+export const Scheme = z.strictObject({
   id: Id,
   name: z.string().min(1),
   pool: Ref,
@@ -80,6 +81,7 @@ export const AgreementSchema = z
       .strictObject({ line_detail: z.enum(['own_partner', 'all_partners']).default('own_partner') })
       .default({ line_detail: 'own_partner' })
       .describe("who may see line-level detail of a partner's ledger in the web app and API: only that partner's users (and admins), or every partner's"),
+    governance: Governance.optional(),
   })
   .meta({ title: 'Tandem section 75 agreement', description: 'The agreement file read by `tandem agreement load` (docs/agreement.md).' });
 

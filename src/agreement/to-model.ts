@@ -22,6 +22,7 @@ import type {
 import { invariant, type Pence } from '../domain/money.js';
 import { parseYear, type YearStart } from '../domain/period.js';
 import { conditionsOf } from './conditions.js';
+import { governance } from './to-model-governance.js';
 import type { AgreementDoc, PartnerCodingDoc, SchemeDoc } from './schema.js';
 import type { ExtractDoc, ExtractLimitsDoc, LedgerDoc, MappingRuleDoc } from './schema-ledger.js';
 import type { OverspendRuleDoc, RiskShareDoc, TierBandDoc, UnderspendRuleDoc } from './schema-risk-share.js';
@@ -64,7 +65,7 @@ function underspendRule(doc: UnderspendRuleDoc): UnderspendRule {
   return doc.rule === 'retain' ? { kind: 'retain' } : shareRule(doc);
 }
 
-function riskShare(doc: RiskShareDoc | null): RiskShare | null {
+export function riskShare(doc: RiskShareDoc | null): RiskShare | null {
   return doc === null ? null : { overspend: overspendRule(doc.overspend), underspend: underspendRule(doc.underspend) };
 }
 
@@ -75,7 +76,7 @@ function profile(doc: SchemeDoc['profile']): Profile {
   return { kind: 'amounts', amountsPence: byYear(doc.amounts, (months) => [...months]) };
 }
 
-function scheme(doc: SchemeDoc): Scheme {
+export function scheme(doc: SchemeDoc): Scheme {
   return {
     id: doc.id,
     name: doc.name,
@@ -176,5 +177,7 @@ export function toAgreement(doc: AgreementDoc): Agreement {
     rag: { amberPercent: doc.rag.amber_percent, redPercent: doc.rag.red_percent },
     accrueSettlement: doc.accrue_settlement,
     lineDetailSharedAcrossPartners: doc.data_sharing.line_detail === 'all_partners',
+    // only when given, so the stored model of an agreement without governance is as it was
+    ...(doc.governance === undefined ? {} : { governance: governance(doc.governance) }),
   };
 }

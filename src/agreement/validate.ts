@@ -7,6 +7,7 @@ import { parseYear } from '../domain/period.js';
 import { finding, type Finding, type Segment } from './problems.js';
 import type { AgreementDoc, PartnerCodingDoc } from './schema.js';
 import { checkPartnerKeys, checkRef, knownIds, type Known } from './validate-context.js';
+import { checkGovernance } from './validate-governance.js';
 import { checkLedger } from './validate-ledgers.js';
 import { checkSharingUnits } from './validate-risk-share.js';
 import { checkPool, checkScheme } from './validate-schemes.js';
@@ -78,5 +79,6 @@ export function validateAgreement(doc: AgreementDoc): Finding[] {
     ...doc.ledgers.flatMap((ledger, index) => checkLedger(ledger, index, known)),
     ...Object.entries(doc.coding).flatMap(([partner, coding]) => checkCoding(partner, coding, known)),
     ...checkRag(doc),
+    ...checkGovernance(doc, known),
   ];
 }

@@ -92,6 +92,17 @@ export async function agreementInForce(ctx: AppContext, fundId: string, version?
   return { record, agreement };
 }
 
+/**
+ * The version in force for a period: the latest whose effective period is not after it. Versions
+ * loaded from a file are in force from the start; one made by a decision from its effective
+ * period (docs/governance.md), so the closes of earlier periods keep the version they had.
+ */
+export async function agreementForPeriod(ctx: AppContext, fundId: string, period: number): Promise<AgreementInForce> {
+  const versions = await ctx.store.listAgreementVersions(fundId);
+  const inForce = versions.filter((v) => (v.effectiveFrom ?? 0) <= period).at(-1);
+  return agreementInForce(ctx, fundId, inForce?.version ?? versions.at(-1)?.version);
+}
+
 export async function agreementHistory(ctx: AppContext, fundId: string) {
   return ctx.store.listAgreementVersions(fundId);
 }

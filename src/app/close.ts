@@ -15,7 +15,7 @@ import { formatPounds, InvariantError, type Pence } from '../domain/money.js';
 import { formatPeriod, formatYear, monthOf, periodKey, yearOf, type PeriodKey } from '../domain/period.js';
 import { SharingError } from '../domain/sharing.js';
 import type { CloseRecord, Store } from '../store/types.js';
-import { agreementInForce, resolveFund } from './agreements.js';
+import { agreementForPeriod, resolveFund } from './agreements.js';
 import { isoNow, type AppContext } from './context.js';
 import { TandemError } from './errors.js';
 import { periodStates } from './periods.js';
@@ -50,7 +50,7 @@ export async function closePeriod(ctx: AppContext, request: CloseRequest): Promi
   const { period } = request;
   return ctx.store.transaction(async (tx) => {
     await tx.lockFund(fundId);
-    const { agreement, record } = await agreementInForce({ ...ctx, store: tx }, fundId);
+    const { agreement, record } = await agreementForPeriod({ ...ctx, store: tx }, fundId, period);
     const year = yearOf(period);
     const month = monthOf(period);
     if (!agreement.years.includes(year)) {

@@ -48,6 +48,10 @@ export async function addMappingRule(ctx: AppContext, request: AddRuleRequest): 
     throw new TandemError('AGREEMENT_CHANGED', `the agreement of fund ${request.fundId} is now version ${record.version}, not ${request.basedOnVersion}: look at the suspense queue again`);
   }
 
+  if (record.decisionId !== null) {
+    // Its source is the decision, not YAML a rule could be written into (docs/governance.md).
+    throw new TandemError('AGREEMENT_FROM_DECISION', `agreement version ${record.version} was made by decision ${record.decisionId}, not loaded from a file: load the agreement file (with the decision's change written in) before adding rules`);
+  }
   const rule: RuleText = { when: request.when, target: request.target, note: request.note };
   const edited = appendRuleToSource(record.sourceText, ledger.id, rule);
   const loaded = parseAgreement(edited.agreementText, {

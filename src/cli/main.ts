@@ -8,6 +8,7 @@ import { exportCommand, importArchiveCommand, migrateStoreCommand } from './comm
 import { backupCommand, restoreCommand } from './commands/backup.js';
 import { closeCommand, reopenCommand } from './commands/close.js';
 import { commentaryCommand } from './commands/commentary.js';
+import { decisionCommand } from './commands/decision.js';
 import { demoCommand } from './commands/demo.js';
 import { forecastCommand } from './commands/forecast.js';
 import { importCommand } from './commands/import.js';
@@ -28,7 +29,7 @@ const program = new Command('tandem')
   .version('0.1.0')
   .showHelpAfterError('(run with --help for usage)');
 
-for (const cmd of [initCommand(), agreementCommand(), importCommand(), unmappedCommand(), remapCommand(), statusCommand(), forecastCommand(), closeCommand(), reopenCommand(), journalsCommand(), commentaryCommand(), reportCommand(), userCommand(), tokenCommand(), serveCommand(), verifyCommand(), demoCommand(), exportCommand(), importArchiveCommand(), backupCommand(), restoreCommand(), migrateStoreCommand(), scenarioCommand()]) {
+for (const cmd of [initCommand(), agreementCommand(), decisionCommand(), importCommand(), unmappedCommand(), remapCommand(), statusCommand(), forecastCommand(), closeCommand(), reopenCommand(), journalsCommand(), commentaryCommand(), reportCommand(), userCommand(), tokenCommand(), serveCommand(), verifyCommand(), demoCommand(), exportCommand(), importArchiveCommand(), backupCommand(), restoreCommand(), migrateStoreCommand(), scenarioCommand()]) {
   program.addCommand(cmd);
 }
 

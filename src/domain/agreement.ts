@@ -178,6 +178,41 @@ export interface RagThresholds {
   redPercent: number;
 }
 
+/** The kinds of decision the joint committee or its delegates take (docs/governance.md). */
+export type DecisionType = 'virement' | 'budget_variation' | 'risk_share_change' | 'agreement_variation';
+
+/** A named person who may vote (a committee member) or approve under delegation (an officer). */
+export interface GovernancePerson {
+  id: string;
+  name: string;
+  partner: string;
+  role: string;
+}
+
+/** One line of the scheme of delegation: holders of `role` may approve these decision types up to a limit. */
+export interface Delegation {
+  role: string;
+  decisions: DecisionType[];
+  /** The largest amount one decision may weigh (docs/governance.md says what a decision weighs). */
+  upToPence: Pence;
+  /** Only decisions that stay inside one pool. */
+  withinPool: boolean;
+  /** Needs a holder of the role from every partner, not just one. */
+  jointly: boolean;
+}
+
+export interface Governance {
+  committee: {
+    name: string;
+    members: GovernancePerson[];
+    /** Partner → the fewest of its members present for a meeting to be quorate. */
+    quorum: Record<string, number>;
+    chair: string | null;
+  };
+  officers: GovernancePerson[];
+  delegation: Delegation[];
+}
+
 export interface Agreement {
   fund: { id: string; name: string };
   years: YearStart[];
@@ -191,4 +226,6 @@ export interface Agreement {
   accrueSettlement: boolean;
   /** May every partner's users see line-level detail of the other partners' ledgers (web app, API)? */
   lineDetailSharedAcrossPartners: boolean;
+  /** The joint committee and scheme of delegation; absent in agreements (and stored versions) without one. */
+  governance?: Governance;
 }

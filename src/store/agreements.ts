@@ -2,12 +2,12 @@
 // stores the next version number for the fund.
 
 import type { Driver, SqlRow } from './driver.js';
-import { int, text } from './row.js';
+import { int, intOrNull, text } from './row.js';
 import type { AgreementVersionRecord, NewAgreementVersion } from './types.js';
 
 type VersionSummary = Omit<AgreementVersionRecord, 'sourceText' | 'modelJson'>;
 
-const SUMMARY_COLUMNS = 'fund_id, version, fund_name, loaded_at, loaded_by, source_file, source_sha256';
+const SUMMARY_COLUMNS = 'fund_id, version, fund_name, loaded_at, loaded_by, source_file, source_sha256, effective_from, decision_id';
 
 export async function listFunds(db: Driver): Promise<{ id: string; name: string; latestVersion: number }[]> {
   const rows = await db.all(
@@ -46,7 +46,7 @@ export function insertAgreementVersion(db: Driver, record: NewAgreementVersion):
     ]);
     const version = int(next ?? {}, 'version');
     await tx.run(
-      `INSERT INTO agreement_versions (${SUMMARY_COLUMNS}, source_text, model_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO agreement_versions (${SUMMARY_COLUMNS}, source_text, model_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         record.fundId,
         version,
@@ -55,6 +55,8 @@ export function insertAgreementVersion(db: Driver, record: NewAgreementVersion):
         record.loadedBy,
         record.sourceFile,
         record.sourceSha256,
+        record.effectiveFrom ?? null,
+        record.decisionId ?? null,
         record.sourceText,
         record.modelJson,
       ],
@@ -72,5 +74,7 @@ function summaryFrom(row: SqlRow): VersionSummary {
     loadedBy: text(row, 'loaded_by'),
     sourceFile: text(row, 'source_file'),
     sourceSha256: text(row, 'source_sha256'),
+    effectiveFrom: intOrNull(row, 'effective_from'),
+    decisionId: intOrNull(row, 'decision_id'),
   };
 }

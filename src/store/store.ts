@@ -6,6 +6,7 @@ import * as audit from './audit.js';
 import * as batches from './batches.js';
 import * as closes from './closes.js';
 import * as commentary from './commentary.js';
+import * as decisions from './decisions.js';
 import type { Driver } from './driver.js';
 import { rememberDriver } from './driver-of.js';
 import * as forecasts from './forecasts.js';
@@ -88,6 +89,11 @@ export function createStore(db: Driver): Store {
     listPeriodEvents: (fundId) => closes.listPeriodEvents(db, fundId),
     listForecastBatches: (fundId) => forecasts.listForecastBatches(db, fundId),
     forecastRows: (batchId) => forecasts.forecastRows(db, batchId),
+
+    insertDecision: (record) => decisions.insertDecision(db, record),
+    appendDecisionEvent: (event) => decisions.appendDecisionEvent(db, event),
+    getDecision: (fundId, id) => decisions.getDecision(db, fundId, id),
+    listDecisions: (fundId) => decisions.listDecisions(db, fundId),
 
     appendAudit: (event) => audit.appendAudit(db, event),
     listAudit: (filter) => audit.listAudit(db, filter),

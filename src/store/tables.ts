@@ -34,7 +34,7 @@ export interface TableSpec {
 export type TableRow = (number | string | null)[];
 
 /** The schema version (highest migration) this list describes. */
-export const TABLES_SCHEMA_VERSION = 6;
+export const TABLES_SCHEMA_VERSION = 7;
 
 // Column shorthand: name:type, `?` for nullable; `int` or `text`.
 function table(name: string, columns: string, options: { key?: string[]; identity?: string } = {}): TableSpec {
@@ -55,7 +55,7 @@ function table(name: string, columns: string, options: { key?: string[]; identit
 export const TABLES: readonly TableSpec[] = [
   table('schema_migrations', 'number:int name:text applied_at:text', { key: ['number'] }),
   table('funds', 'id:text name:text', { key: ['id'] }),
-  table('agreement_versions', 'fund_id:text version:int fund_name:text loaded_at:text loaded_by:text source_file:text source_sha256:text source_text:text model_json:text', {
+  table('agreement_versions', 'fund_id:text version:int fund_name:text loaded_at:text loaded_by:text source_file:text source_sha256:text source_text:text model_json:text effective_from:int? decision_id:int?', {
     key: ['fund_id', 'version'],
   }),
   table(
@@ -88,6 +88,11 @@ export const TABLES: readonly TableSpec[] = [
   table('sessions', 'id:text user_id:int created_at:text expires_at:text last_seen_at:text csrf_token_hash:text', { key: ['id'] }),
   table('api_tokens', 'id:int name:text token_hash:text user_id:int created_at:text expires_at:text revoked_at:text?', { key: ['id'], identity: 'id' }),
   table('sign_in_attempts', 'email:text ip:text at:text ok:int'),
+  table('decisions', 'id:int fund_id:text type:text title:text change_json:text effective_from:int base_version:int proposed_at:text proposed_by:text', { key: ['id'], identity: 'id' }),
+  table('decision_events', 'id:int decision_id:int fund_id:text action:text route:text? held_on:text? text:text? detail_json:text agreement_version:int? at:text actor:text', {
+    key: ['id'],
+    identity: 'id',
+  }),
   table('audit_events', 'id:int fund_id:text? actor:text action:text subject:text? details:text input_sha256:text? at:text prev_hash:text hash:text', {
     key: ['id'],
     identity: 'id',

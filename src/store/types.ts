@@ -6,6 +6,7 @@
 // app recomputes from stored inputs.
 
 import type { Role } from '../domain/access.js';
+import type { DecisionStore, VersionEffect } from './decision-types.js';
 import type { Pence } from '../domain/money.js';
 import type { PeriodKey } from '../domain/period.js';
 import type { LineColumns } from './line-columns.js';
@@ -16,7 +17,7 @@ export type LineStatus = 'mapped' | 'out_of_scope' | 'unmapped';
 
 export type { LiveLine, LiveLinesFilter, LiveLinesPage, LiveLinesResult, LiveLinesSort } from './line-query.js';
 
-export interface AgreementVersionRecord {
+export interface AgreementVersionRecord extends VersionEffect {
   fundId: string;
   version: number;
   fundName: string;
@@ -28,7 +29,7 @@ export interface AgreementVersionRecord {
   modelJson: string; // the validated Agreement as JSON
 }
 
-export type NewAgreementVersion = Omit<AgreementVersionRecord, 'version'>;
+export type NewAgreementVersion = Omit<AgreementVersionRecord, 'version' | keyof VersionEffect> & Partial<VersionEffect>;
 
 export interface BatchRecord {
   id: number;
@@ -257,7 +258,7 @@ export interface SignInAttempt {
   ok: boolean;
 }
 
-export interface Store {
+export interface Store extends DecisionStore {
   readonly dialect: 'sqlite' | 'postgres';
   /** Where the data lives, safe to print (no password). */
   readonly location: string;

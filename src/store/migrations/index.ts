@@ -8,11 +8,12 @@ import { commentary } from './0003-commentary.js';
 import { schemeTotals } from './0004-scheme-totals.js';
 import { users } from './0005-users.js';
 import { lineDigests } from './0006-line-digests.js';
+import { decisions } from './0007-decisions.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [initial, closesForecasts, commentary, schemeTotals, users, lineDigests];
+export const MIGRATIONS: readonly Migration[] = [initial, closesForecasts, commentary, schemeTotals, users, lineDigests, decisions];
 
 MIGRATIONS.forEach((migration, index) => {
   invariant(migration.number === index + 1, `migration ${migration.name} should be number ${index + 1}`);
