@@ -33,11 +33,18 @@ export interface BenchResult {
   limit: { sqliteLinesPerS: number; seconds: number; rows: number; rowsPerStatement: number };
   mawk: { linesPerS: number; seconds: number; councilS: number; nhsS: number; peakRssMb: number | null };
   sqlite: {
+    /** Lines per second of the imports' own work: wall time less one start-up floor per import (bench/fund.ts). */
     importLinesPerS: number;
+    /** Wall time of both imports, process starts included. */
     importS: number;
+    importNetS: number;
+    importWallLinesPerS: number;
+    startupS: number;
     peakRssMb: number;
     imports: { ledger: string; lines: number; s: number; linesPerS: number; peakRssMb: number }[];
+    /** importLinesPerS ÷ the storage limit: issue 7's ratio (the CI guard's too). */
     importVsLimit: number;
+    importWallVsLimit: number;
     closeS: number;
     closeInProcessS: number;
     closePeakRssMb: number;
@@ -52,6 +59,8 @@ export interface BenchResult {
   postgres: {
     importLinesPerS: number | null;
     importS: number | null;
+    importWallLinesPerS: number | null;
+    startupS: number | null;
     peakRssMb: number | null;
     closeS: number | null;
     closeInProcessS: number | null;
@@ -91,10 +100,20 @@ export function targets(r: BenchResult): Target[] {
   const out: Target[] = [];
   const at = (size: number, ok: boolean) => (r.lines === size ? ok : null);
   const s = r.sqlite;
-  out.push({ target: 'SQLite import at 1M lines ≥ 0.8 × the storage limit', measured: `${times(s.importVsLimit)} (${int(s.importLinesPerS)} of ${int(r.limit.sqliteLinesPerS)} lines/s)`, met: at(1_000_000, s.importVsLimit >= 0.8) });
+  out.push({
+    target: 'SQLite import at 1M lines ≥ 0.8 × the storage limit',
+    measured: `${times(s.importVsLimit)} (${int(s.importLinesPerS)} of ${int(r.limit.sqliteLinesPerS)} lines/s, start-up floor taken off; ${times(s.importWallVsLimit)} with it)`,
+    met: at(1_000_000, s.importVsLimit >= 0.8),
+  });
   const pgRate = r.postgres.importLinesPerS;
   out.push({ target: 'PostgreSQL import ≥ 300,000 lines/s', measured: pgRate === null ? 'skipped' : `${int(pgRate)} lines/s`, met: pgRate === null ? null : pgRate >= 300_000 });
   out.push({ target: 'close at 10M lines ≤ 2 s (SQLite)', measured: `${secs(s.closeS)} s whole process, ${secs(s.closeInProcessS)} s in process`, met: at(10_000_000, s.closeS <= 2) });
+  const pgClose = r.postgres.closeS;
+  out.push({
+    target: 'close at 10M lines ≤ 2 s (PostgreSQL)',
+    measured: pgClose === null ? 'skipped' : `${secs(pgClose)} s whole process, ${secs(r.postgres.closeInProcessS ?? 0)} s in process`,
+    met: pgClose === null ? null : at(10_000_000, pgClose <= 2),
+  });
   const rss: [string, number | null][] = [
     ['SQLite import', s.peakRssMb],
     ['SQLite close', s.closePeakRssMb],
@@ -124,7 +143,8 @@ export function tableRows(r: BenchResult): Row[] {
   rows.push(['storage limit: better-sqlite3 bare INSERT loop', int(r.limit.rows), secs(r.limit.seconds), int(r.limit.sqliteLinesPerS), '–', `${r.limit.rowsPerStatement} rows/INSERT, 1 transaction`]);
   rows.push(['file read: mawk sums the amounts (both files)', int(r.lines), secs(r.mawk.seconds), int(r.mawk.linesPerS), mb(r.mawk.peakRssMb), 'reference, not a ceiling']);
   for (const i of s.imports) rows.push([`Tandem import → SQLite, ${LEDGER_NAMES[i.ledger] ?? i.ledger}`, int(i.lines), secs(i.s), int(i.linesPerS), mb(i.peakRssMb), '']);
-  rows.push(['Tandem import → SQLite, both ledgers', int(r.lines), secs(s.importS), int(s.importLinesPerS), mb(s.peakRssMb), `${times(s.importVsLimit)} the storage limit`]);
+  rows.push(['Tandem import → SQLite, both ledgers', int(r.lines), secs(s.importS), int(s.importWallLinesPerS), mb(s.peakRssMb), `${times(s.importWallVsLimit)} the storage limit`]);
+  rows.push([`  less start-up (${secs(s.startupS)} s per import)`, int(r.lines), secs(s.importNetS), int(s.importLinesPerS), '', `${times(s.importVsLimit)} the storage limit`]);
   rows.push(['Tandem close M12, SQLite', int(r.lines), secs(s.closeS), '', mb(s.closePeakRssMb), `in process ${secs(s.closeInProcessS)} s`]);
   if (s.reportS !== null) {
     const f = s.reportFormatsS ?? {};
@@ -134,7 +154,8 @@ export function tableRows(r: BenchResult): Row[] {
   if (s.reportPdfS !== null) rows.push(['Tandem report M12, PDF', int(r.lines), secs(s.reportPdfS), '', mb(s.reportPdfPeakRssMb), '']);
   const p = r.postgres;
   if (p.importS !== null && p.importLinesPerS !== null) {
-    rows.push(['Tandem import → PostgreSQL, both ledgers', int(r.lines), secs(p.importS), int(p.importLinesPerS), mb(p.peakRssMb), `${times(p.importLinesPerS / r.limit.sqliteLinesPerS)} the storage limit`]);
+    rows.push(['Tandem import → PostgreSQL, both ledgers', int(r.lines), secs(p.importS), int(p.importWallLinesPerS ?? 0), mb(p.peakRssMb), '']);
+    rows.push([`  less start-up (${secs(p.startupS ?? 0)} s per import)`, int(r.lines), '', int(p.importLinesPerS), '', `${times(p.importLinesPerS / r.limit.sqliteLinesPerS)} the storage limit`]);
     rows.push(['Tandem close M12, PostgreSQL', int(r.lines), secs(p.closeS ?? 0), '', mb(p.closePeakRssMb), `in process ${secs(p.closeInProcessS ?? 0)} s`]);
   }
   const peer = r.peers;

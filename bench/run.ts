@@ -1,5 +1,6 @@
 // npm run bench -- [--lines 1000000] [--skip-postgres] [--skip-peers] [--skip-report] [--json]
 //                  [--keep] [--ledger-lines 1000000] [--hledger-lines 100000]
+//                  [--min-ratio 0.4] [--results-dir DIR]
 //
 // One run, side by side, on the same files (issue 7 §1). Generates a fund (bench/agreement.ts)
 // and N ledger lines in all — half in the council's CSV, half in the NHS body's, seeded
@@ -25,7 +26,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startThrowawayPostgres } from '../test/support/postgres.js';
 import { benchAgreementYaml } from './agreement.js';
-import { importAndCloseS, importPeakRssMb, importS, runFund, type FundFiles, type FundResult } from './fund.js';
+import { importAndCloseS, importNetS, importPeakRssMb, importS, runFund, type FundFiles, type FundResult } from './fund.js';
 import { councilLines, nhsLines, writeCouncilExtract, writeNhsExtract, type CouncilCodes, type Months, type NhsCodes } from './generate.js';
 import { closeAccountsOf, closeBalances, compareBalances, writeJournal, type LineSource, type Truth } from './journal.js';
 import { storageLimit } from './limit.js';
@@ -103,8 +104,12 @@ async function main(): Promise<number> {
       'skip-report': { type: 'boolean' },
       json: { type: 'boolean' },
       keep: { type: 'boolean' },
+      'min-ratio': { type: 'string' },
+      'results-dir': { type: 'string' },
     },
   });
+  const minRatio = values['min-ratio'] === undefined ? null : Number(values['min-ratio']);
+  if (minRatio !== null && !(minRatio > 0 && minRatio < 10)) throw new Error('--min-ratio must be a number such as 0.4');
   const lines = positive('lines', values.lines);
   const ledgerLines = Math.min(lines, positive('ledger-lines', values['ledger-lines']));
   const hledgerLines = Math.min(lines, positive('hledger-lines', values['hledger-lines']));
@@ -207,6 +212,7 @@ async function main(): Promise<number> {
 
     // 7. The record.
     const sqliteImportS = importS(sqlite);
+    const sqliteNetS = importNetS(sqlite);
     const mawkS = mawk.council.wallSeconds + mawk.nhs.wallSeconds;
     const mawkRss = mawk.council.peakRssMb === null || mawk.nhs.peakRssMb === null ? null : Math.max(mawk.council.peakRssMb, mawk.nhs.peakRssMb);
     const date = new Date().toISOString();
@@ -233,11 +239,15 @@ async function main(): Promise<number> {
       limit: { sqliteLinesPerS: limit.linesPerS, seconds: limit.seconds, rows: limit.rows, rowsPerStatement: limit.rowsPerStatement },
       mawk: { linesPerS: lines / mawkS, seconds: mawkS, councilS: mawk.council.wallSeconds, nhsS: mawk.nhs.wallSeconds, peakRssMb: mawkRss },
       sqlite: {
-        importLinesPerS: lines / sqliteImportS,
+        importLinesPerS: lines / sqliteNetS,
         importS: sqliteImportS,
+        importNetS: sqliteNetS,
+        importWallLinesPerS: lines / sqliteImportS,
+        startupS: sqlite.startupS,
         peakRssMb: importPeakRssMb(sqlite),
         imports: sqlite.imports.map((i) => ({ ledger: i.ledger, lines: i.lines, s: i.step.wallS, linesPerS: i.lines / i.step.wallS, peakRssMb: i.step.peakRssMb })),
-        importVsLimit: lines / sqliteImportS / limit.linesPerS,
+        importVsLimit: lines / sqliteNetS / limit.linesPerS,
+        importWallVsLimit: lines / sqliteImportS / limit.linesPerS,
         closeS: sqlite.close.wallS,
         closeInProcessS: sqlite.close.inProcessS,
         closePeakRssMb: sqlite.close.peakRssMb,
@@ -250,8 +260,10 @@ async function main(): Promise<number> {
         importAndCloseS: importAndCloseS(sqlite),
       },
       postgres: {
-        importLinesPerS: postgres === null ? null : lines / importS(postgres),
+        importLinesPerS: postgres === null ? null : lines / importNetS(postgres),
         importS: postgres === null ? null : importS(postgres),
+        importWallLinesPerS: postgres === null ? null : lines / importS(postgres),
+        startupS: postgres?.startupS ?? null,
         peakRssMb: postgres === null ? null : importPeakRssMb(postgres),
         closeS: postgres?.close.wallS ?? null,
         closeInProcessS: postgres?.close.inProcessS ?? null,
@@ -274,7 +286,7 @@ async function main(): Promise<number> {
     };
     result.targets = targets(result);
 
-    const results = join(ROOT, 'bench', 'results');
+    const results = values['results-dir'] ?? join(ROOT, 'bench', 'results');
     mkdirSync(results, { recursive: true });
     const stem = join(results, `${date.slice(0, 10)}-${lines}`);
     writeFileSync(`${stem}.json`, `${JSON.stringify(result, rounded, 2)}\n`);
@@ -285,7 +297,11 @@ async function main(): Promise<number> {
       log(['', `machine: ${machineLine(result.machine)}`, `load average ${loadStart.map((x) => x.toFixed(2)).join(' ')} → ${result.machine.loadAverage.end.map((x) => x.toFixed(2)).join(' ')}`, '', textTable(result), '', 'Targets (issue 7):', ...targetLines(result.targets).map((t) => `  ${t}`), '', ...checkLines(checks), '', ...READING].join('\n'));
     }
     log(`\nwritten: ${stem}.json and .md`);
-    return checks.every((c) => c.ok) ? 0 : 1;
+    // The regression guard (CI): the ratio is measured against the limit in this same run, so a
+    // slow machine moves both sides; an absolute time would fail on a noisy one.
+    const guard = minRatio === null || result.sqlite.importVsLimit >= minRatio;
+    if (minRatio !== null) log(`${guard ? '✓' : '✗'} import ÷ storage limit ${result.sqlite.importVsLimit.toFixed(2)} ${guard ? '≥' : '<'} ${minRatio} (--min-ratio)`);
+    return checks.every((c) => c.ok) && guard ? 0 : 1;
   } finally {
     if (values.keep) log(`kept: ${dir}`);
     else rmSync(dir, { recursive: true, force: true });

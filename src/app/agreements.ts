@@ -1,7 +1,7 @@
 // Use cases for the agreement: load a file as a new version (never overwriting), list the
 // history, compare two versions, and read the version in force.
 
-import { loadAgreementFile, type AgreementLoad } from '../agreement/load.js';
+import type { AgreementLoad } from '../agreement/load.js';
 import type { Agreement } from '../domain/agreement.js';
 import { diffJson, type Change } from '../domain/agreement-diff.js';
 import type { AgreementVersionRecord } from '../store/types.js';
@@ -17,6 +17,9 @@ export interface LoadResult {
 }
 
 export async function loadAgreement(ctx: AppContext, path: string): Promise<LoadResult> {
+  // The parser (yaml, zod) is loaded only here: most commands read the stored model, and loading
+  // it cost every command's start ~80 ms.
+  const { loadAgreementFile } = await import('../agreement/load.js');
   const loaded = await loadAgreementFile(path);
   if (!loaded.ok) {
     const n = loaded.problems.length;
