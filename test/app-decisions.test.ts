@@ -10,6 +10,7 @@ import { closePeriod } from '../src/app/close.js';
 import type { AppContext } from '../src/app/context.js';
 import { approveDecision, budgetReconciliationFor, listDecisions, proposeDecision, rejectDecision, showDecision, type ChangeRequest } from '../src/app/decisions.js';
 import { importBatch } from '../src/app/import-batch.js';
+import { buildReport } from '../src/app/report.js';
 import { exampleExtracts } from '../src/cli/commands/demo.js';
 import { periodKey } from '../src/domain/period.js';
 import { rejection } from './support/rejection.js';
@@ -98,6 +99,13 @@ describeEachStore('decisions on the Sheffield example', (current) => {
     expect(row('asr')).toMatchObject({ originalPence: 5_200_000_000, changes: [{ decision: 1, version: 2, pence: -30_000_000 }], currentPence: 5_170_000_000 });
     expect(row('nel')).toMatchObject({ originalPence: 9_300_000_000, changes: [], currentPence: 9_300_000_000 });
     expect((await listDecisions(ctx())).map((d) => [d.id, d.type, d.status, d.agreementVersion])).toEqual([[1, 'virement', 'effective', 2], [2, 'budget_variation', 'effective', 3]]);
+
+    // The monthly report shows the reconciliation as at its close's agreement version: M03 closes
+    // under version 2, so decision 1 is in its budgets and decision 2 (from M04) is not yet.
+    for (const period of [M01, M02, M03]) await closePeriod(ctx(), { period, allowUnmapped: true });
+    const report = (period: number) => buildReport(ctx(), { period }).then((r) => r.data.budgetReconciliation.find((x) => x.scheme === 'pkw'));
+    expect(await report(M03)).toEqual({ scheme: 'pkw', name: 'People Keeping Well', originalPence: 1_600_000_000, changes: [{ decision: 1, version: 2, pence: 30_000_000 }], currentPence: 1_630_000_000 });
+    expect(await report(M02)).toMatchObject({ changes: [], currentPence: 1_600_000_000 });
   });
 
   it('refuses, writing nothing: no authority, an unquorate committee, a negative budget, pooled to aligned, unknown scheme or partner, a closed period', async () => {

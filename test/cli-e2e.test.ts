@@ -135,7 +135,7 @@ describe('tandem CLI', () => {
   });
 
   it('has --help for every command', () => {
-    for (const args of [[], ['init'], ['agreement', 'load'], ['agreement', 'history'], ['agreement', 'diff'], ['import'], ['unmapped'], ['remap'], ['status'], ['forecast', 'import'], ['close'], ['reopen'], ['journals'], ['commentary', 'set'], ['commentary', 'list'], ['report'], ['user', 'add'], ['token', 'create'], ['serve'], ['demo']]) {
+    for (const args of [[], ['init'], ['agreement', 'load'], ['agreement', 'history'], ['agreement', 'diff'], ['import'], ['unmapped'], ['remap'], ['status'], ['forecast', 'import'], ['close'], ['reopen'], ['year-end'], ['years'], ['journals'], ['commentary', 'set'], ['commentary', 'list'], ['report'], ['user', 'add'], ['token', 'create'], ['serve'], ['demo']]) {
       const run = spawnSync(process.execPath, [CLI, ...args, '--help'], { encoding: 'utf8' });
       expect(run.status, args.join(' ')).toBe(0);
       expect(run.stdout).toMatch(/Usage: tandem/);

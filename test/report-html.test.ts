@@ -34,6 +34,20 @@ function element(text: string, tag: string, marker: string): string {
 const cells = (row: string) => all(row, /<td\b[^>]*>(.*?)<\/td>/gs).map((m) => stripTags(m[1]!));
 
 describe('report HTML', () => {
+  it('reconciles the budget: each scheme’s original budget, every approved change with its decision, the current budget', () => {
+    const changed = fixture();
+    const pkw = changed.budgetReconciliation.find((r) => r.scheme === 'pkw')!;
+    pkw.changes = [{ decision: 1, version: 2, pence: 30_000_000 }, { decision: 2, version: 3, pence: -20_000_000 }];
+    pkw.currentPence = pkw.originalPence + 10_000_000;
+    const section = element(renderReportHtml(changed), 'section', 'id="budget"');
+    const [original, changes, now] = cells(element(section, 'tr', 'data-budget="pkw"'));
+    expect([original, now]).toEqual([formatPounds(1_600_000_000, { symbol: true }), formatPounds(1_610_000_000, { symbol: true })]);
+    expect(changes).toContain(`Decision 1 (agreement version 2): +${formatPounds(30_000_000, { symbol: true })}`);
+    expect(changes).toContain(`Decision 2 (agreement version 3): ${formatPounds(-20_000_000, { symbol: true })}`);
+    expect(cells(element(section, 'tr', 'data-budget="nel"'))).toEqual([formatPounds(9_300_000_000, { symbol: true }), 'No change', formatPounds(9_300_000_000, { symbol: true })]);
+    expect(cells(element(page, 'tr', 'data-budget="nel"'))[1]).toBe('No change');
+  });
+
   it('is one self-contained page in British English, with no script and nothing to fetch', () => {
     expect(page.startsWith('<!DOCTYPE html>\n<html lang="en-GB">')).toBe(true);
     expect(page).not.toMatch(/<script|<link|<img|<iframe|@import|javascript:/i);
@@ -48,7 +62,7 @@ describe('report HTML', () => {
   it('has the title block and a heading hierarchy in report order', () => {
     const headings = all(page, /<h([1-6])\b[^>]*>(.*?)<\/h\1>/gs).map((m) => ({ level: Number(m[1]), text: stripTags(m[2]!) }));
     expect(headings.filter((h) => h.level === 1).map((h) => h.text)).toEqual(['Sheffield Better Care Fund (section 75)']);
-    expect(headings.filter((h) => h.level === 2).map((h) => h.text)).toEqual(['Fund summary', 'Schemes by pool', 'Risk share', 'Trends and variances', 'Journals', 'Agreement of balances', 'Unmapped lines', 'Provenance']);
+    expect(headings.filter((h) => h.level === 2).map((h) => h.text)).toEqual(['Fund summary', 'Schemes by pool', 'Budget reconciliation', 'Risk share', 'Trends and variances', 'Journals', 'Agreement of balances', 'Unmapped lines', 'Provenance']);
     headings.forEach((h, i) => expect(h.level, `${h.text} follows ${headings[i - 1]?.text}`).toBeLessThanOrEqual((headings[i - 1]?.level ?? 0) + 1));
     expect(headings[0]!.level).toBe(1);
     const title = element(page, 'header', 'report-header');

@@ -25,7 +25,7 @@ import { sheetBacklog } from '../src/report/xlsx-lines.js';
 import { cellText, poundsText, xmlSafe, xmlText } from '../src/report/xlsx-xml.js';
 import { recalculate } from './support/libreoffice.js';
 
-const SHEETS = ['Summary', 'Schemes', 'Risk share', 'Journals', 'Agreement of balances', 'Unmapped'];
+const SHEETS = ['Summary', 'Schemes', 'Budget reconciliation', 'Risk share', 'Journals', 'Agreement of balances', 'Unmapped'];
 const HYPERLINK = '=HYPERLINK("http://x","y")';
 const FIGURES = ['annualBudgetPence', 'ytdBudgetPence', 'ytdActualPence', 'ytdVariancePence', 'fotPence', 'fotVariancePence'] as const;
 
@@ -36,6 +36,10 @@ function fixture(): ReportData {
   const line = data.journals[0]!.journals[0]!.lines[0]!;
   line.description = '@SUM(A1:A9)';
   line.codes.Account = '-521900';
+  // Two decisions changed pkw's budget: +£300,000 (decision 1, version 2), −£200,000 (decision 2, version 3).
+  const pkw = data.budgetReconciliation.find((r) => r.scheme === 'pkw')!;
+  pkw.changes = [{ decision: 1, version: 2, pence: 30_000_000 }, { decision: 2, version: 3, pence: -20_000_000 }];
+  pkw.currentPence = pkw.originalPence + 10_000_000;
   return data;
 }
 
@@ -145,6 +149,26 @@ describe('XLSX report: structure read back with exceljs', () => {
     expect(summary.getCell('B9').formula).toBe('ROUND(B7+B8,2)');
     for (const ws of book.worksheets) for (const cell of formulaCells(ws)) expect(typeof cell.result, `${ws.name}!${cell.address}`).toBe('number');
     expect(formulaCells(book.getWorksheet('Agreement of balances')!).map((c) => c.formula)).toContain('ROUND((C7-D7)+(C8-D8),2)');
+  });
+
+  it('reconciles the budget per scheme: original, approved changes, current as a live sum, and each change with its decision', () => {
+    const ws = book.getWorksheet('Budget reconciliation')!;
+    const pkw = rowWhere(ws, 1, 'pkw');
+    const row = ws.getRow(pkw);
+    expect([pence(row.getCell(3).value), pence(row.getCell(4).value), row.getCell(5).formula, pence(row.getCell(5).result), row.getCell(6).value]).toEqual([
+      1_600_000_000,
+      10_000_000,
+      `ROUND(C${pkw}+D${pkw},2)`,
+      1_610_000_000,
+      'decision 1 (version 2), decision 2 (version 3)',
+    ]);
+    const total = ws.getRow(rowWhere(ws, 1, 'Total'));
+    expect(pence(total.getCell(5).result)).toBe(data.budgetReconciliation.reduce((n, r) => n + r.currentPence, 0));
+    const changes = rowWhere(ws, 1, 'Changes by decision');
+    expect([2, 3].map((i) => ws.getRow(changes + i).values)).toEqual([
+      [undefined, 'pkw', 1, 2, 300_000],
+      [undefined, 'pkw', 2, 3, -200_000],
+    ]);
   });
 
   it('streams the lines under one union header with every original column', () => {

@@ -51,9 +51,13 @@ import { agreementDiff, agreementHistory, loadAgreement } from '../src/app/agree
 import { closePeriod, readClose, reopenPeriod } from '../src/app/close.js';
 import { listCommentary, setCommentary } from '../src/app/commentary.js';
 import type { AppContext } from '../src/app/context.js';
+import { contractsReport } from '../src/app/contract-report.js';
+import { loadContracts } from '../src/app/contracts.js';
 import { approveDecision, proposeDecision, rejectDecision } from '../src/app/decisions.js';
 import { importForecasts } from '../src/app/forecast-import.js';
 import { importBatch } from '../src/app/import-batch.js';
+import { importMeasures } from '../src/app/measure-import.js';
+import { metricsReport } from '../src/app/metrics.js';
 import { initStore } from '../src/app/init.js';
 import { exportJournals } from '../src/app/journal-export.js';
 import { remap } from '../src/app/remap.js';
@@ -67,6 +71,7 @@ import { openPostgresDriver } from '../src/store/driver-postgres.js';
 import { openSqliteDriver } from '../src/store/driver-sqlite.js';
 import { numberPlaceholders } from '../src/store/sql-text.js';
 import { createStore } from '../src/store/store.js';
+import type { MeasureKind } from '../src/store/contract-types.js';
 import type { Store } from '../src/store/types.js';
 import { importBatch as storeBatch, linesOf } from './support/fixtures.js';
 import { createTestDatabase } from './support/stores.js';
@@ -162,6 +167,18 @@ const MEMBERS: Record<keyof Store, { kind: Kind; why: string }> = {
   getDecision: { kind: 'fund', why: '' },
   listDecisions: { kind: 'fund', why: '' },
 
+  insertContractRegister: { kind: 'write', why: '' },
+  getContractRegister: { kind: 'fund', why: '' },
+  listContractRegisters: { kind: 'fund', why: '' },
+  findMeasureBatchBySha256: { kind: 'fund', why: '' },
+  insertMeasureBatch: { kind: 'write', why: '' },
+  listMeasureBatches: { kind: 'fund', why: '' },
+  measuresInForce: { kind: 'fund', why: '' },
+
+  insertYearEnd: { kind: 'write', why: '' },
+  getYearEnd: { kind: 'fund', why: '' },
+  listYearEnds: { kind: 'fund', why: '' },
+
   appendAudit: { kind: 'write', why: 'reads the head of the one audit chain of the database, whichever fund wrote it (check 3)' },
   listAudit: { kind: 'fund', why: 'with a fundId; without one it lists the whole chain, which `tandem verify` checks' },
   queryAudit: { kind: 'fund', why: 'with a fundId (and withoutFund: events of no fund, shared by all funds)' },
@@ -184,6 +201,10 @@ const OWNERSHIP: Record<string, string | null> = {
   commentary: 'fund_id = tandem_fund()',
   decisions: 'fund_id = tandem_fund()',
   decision_events: 'fund_id = tandem_fund()',
+  contract_registers: 'fund_id = tandem_fund()',
+  measure_batches: 'fund_id = tandem_fund()',
+  measure_lines: 'fund_id = tandem_fund()',
+  year_ends: 'fund_id = tandem_fund()',
   audit_events: 'fund_id = tandem_fund() OR fund_id IS NULL',
   users: 'fund_id = tandem_fund() OR fund_id IS NULL',
   // Accounts and the schema: no fund column, nothing of a fund's data.
@@ -303,11 +324,36 @@ function governanceYaml(f: Fund): string {
   return `\ngovernance:\n  committee:\n    name: ${f.title} Joint Committee\n    quorum: {council: 1, icb: 1}\n    members:\n${person('m1', 'council', 'member')}${person('m2', 'icb', 'member')}  officers:\n${person('fd1', 'council', 'fd').slice(2)}${person('fd2', 'icb', 'fd').slice(2)}  delegation:\n    - {role: fd, decisions: [virement], up_to: 100, jointly: true}\n`;
 }
 
+/** A contract register: one cost-and-volume contract whose spend is the council's cost centre 100, and one metric. */
+function contractsYaml(f: Fund): string {
+  return [
+    'providers:',
+    `  - {id: prov, name: ${f.title} Care Ltd}`,
+    'contracts:',
+    '  - id: homecare',
+    `    name: ${f.title} home care`,
+    '    provider: prov',
+    '    lead_commissioner: council',
+    '    schemes: [care]',
+    `    value: ${120 + f.extra}`,
+    '    start: 2025-26 M01',
+    '    end: 2025-26 M12',
+    '    payment: {kind: cost_and_volume, price_per_unit: 1.5}',
+    '    spend:',
+    `      - {ledger: council, when: {Cost Centre: ${f.cc}100}}`,
+    'metrics:',
+    `  - {id: admissions, name: ${f.title} admissions, unit: admissions, direction: lower_is_better}`,
+    '',
+  ].join('\n');
+}
+
 interface Files {
   agreement: [string, string];
   council: Record<'m01' | 'm01b' | 'm02' | 'ytd', string>;
   icb: Record<'m01' | 'm02', string>;
   forecasts: [string, string];
+  contracts: string;
+  measures: { kind: MeasureKind; file: string }[];
 }
 
 function writeFiles(dir: string, f: Fund): Files {
@@ -328,6 +374,13 @@ function writeFiles(dir: string, f: Fund): Files {
     forecasts: [
       write('forecasts-1.csv', `scheme,period,amount,note\ncare,2025-26 M02,${pounds(f, 190000)},${f.title} lead view\nreable,2025-26 M02,${pounds(f, 150000)},\n`),
       write('forecasts-2.csv', `scheme,period,amount,note\ncare,2025-26 M02,${pounds(f, 195000)},${f.title} revised\n`),
+    ],
+    contracts: write('contracts.yaml', contractsYaml(f)),
+    measures: [
+      { kind: 'activity', file: write('activity-1.csv', `contract,period,units\nhomecare,2025-26 M01,${80 + f.extra}\nhomecare,2025-26 M02,90\n`) },
+      { kind: 'activity', file: write('activity-2.csv', `contract,period,units,note\nhomecare,2025-26 M02,${95 + f.extra},${f.title} corrected\n`) },
+      { kind: 'outcomes', file: write('outcomes.csv', `contract,period,outcomes\nhomecare,2025-26 M01,${3 + f.extra}\n`) },
+      { kind: 'metrics', file: write('metrics.csv', `metric,period,plan,actual\nadmissions,2025-26 M01,100,${101 + f.extra}\n`) },
     ],
   };
 }
@@ -424,6 +477,8 @@ async function runScenario(store: Store, f: Fund, files: Files): Promise<void> {
   await approveDecision(ctx, { fundId, id: first.id, on: '2025-06-02', route: 'delegated', by: 'fd2' });
   const second = await proposeDecision(ctx, { fundId, title: `${f.title}: back again`, effectiveFrom: M03, change: { ...virement, from: 'care', to: 'reable' } });
   await rejectDecision(ctx, { fundId, id: second.id, by: 'm2', on: '2025-06-03', reason: `${f.title} says no` });
+  await loadContracts(ctx, { fundId, path: files.contracts, displayName: name(files.contracts) });
+  for (const m of files.measures) await importMeasures(ctx, m.kind, { fundId, path: m.file, displayName: name(m.file) });
   // Two ICB lines in M03, one repeating R1: a duplicate id no import lets in (for duplicateLiveLineIds).
   // The same file hash in both funds: findBatchBySha256 must tell them apart by fund.
   const header = ['Date', 'Ref', 'Account', 'Description', 'Amount'];
@@ -433,6 +488,9 @@ async function runScenario(store: Store, f: Fund, files: Files): Promise<void> {
     return { period: M03, lineId: ref, amountPence: pence, schemeId: 'care', codes: JSON.stringify([`${f.acc}1`]), raw: JSON.stringify(['02/06/2025', ref, `${f.acc}1`, `${f.title} duplicate`, (pence / 100).toFixed(2)]) };
   });
   await storeBatch(store, lines, { fundId, ledgerId: 'icb', mode: 'append', sha: 'd'.repeat(64), fileName: `${f.id}-icb-m03.csv`, headerJson: JSON.stringify(header), agreementVersion: 2, importedBy: f.actor });
+  // A year-end of an earlier year, written through the store (a real one needs twelve closes).
+  const yearEnd = JSON.stringify({ fund: fundId, year: '2024-25', lines: [{ text: `${f.title} carry-forward` }] });
+  await store.insertYearEnd({ fundId, year: 2024, closeVersion: 1, agreementVersion: null, documentJson: yearEnd, documentSha256: 'e'.repeat(64), at: NOW.toISOString(), actor: f.actor });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -448,6 +506,7 @@ const probeName = (p: Probe) => `${p.method}(${JSON.stringify(p.args)})`;
 interface Keys {
   batchFiles: { ledgerId: string; sha: string }[];
   forecastFiles: string[];
+  measureFiles: { kind: MeasureKind; sha: string }[];
   refs: string[];
 }
 
@@ -508,9 +567,20 @@ async function probesFor(store: Store, f: Fund, keys: Keys): Promise<Probe[]> {
   add('listCloses', fundId);
   for (const id of [1, 2, 3]) add('getDecision', fundId, id);
   add('listDecisions', fundId);
+  for (const year of [2024, 2025]) add('getYearEnd', fundId, year);
+  add('listYearEnds', fundId);
   add('latestPeriodEvents', fundId);
   add('listPeriodEvents', fundId);
   for (const sha of keys.forecastFiles) add('findForecastBatchBySha256', fundId, sha);
+  add('getContractRegister', fundId);
+  add('getContractRegister', fundId, 1);
+  add('listContractRegisters', fundId);
+  for (const k of keys.measureFiles) add('findMeasureBatchBySha256', fundId, k.kind, k.sha);
+  add('listMeasureBatches', fundId);
+  for (const kind of ['activity', 'outcomes', 'metrics'] as const) {
+    add('listMeasureBatches', fundId, kind);
+    add('measuresInForce', fundId, kind);
+  }
   add('listForecastBatches', fundId);
   for (const batch of await store.listForecastBatches(fundId)) add('forecastRows', batch.id);
 
@@ -664,6 +734,8 @@ async function readUseCases(store: Store, f: Fund, outDir: string): Promise<Reco
     commentary: await listCommentary(ctx, { fundId, period: M02 }),
     history: await agreementHistory(ctx, fundId),
     diff: await agreementDiff(ctx, fundId, 1, 2),
+    contracts: await contractsReport(ctx, { fundId, period: M02 }),
+    metrics: await metricsReport(ctx, { fundId }),
   };
 }
 
@@ -678,7 +750,7 @@ beforeAll(() => {
   for (const f of FUNDS) files[f.id] = writeFiles(dir, f);
   for (const f of FUNDS) {
     const fx = files[f.id];
-    const own = [...fx.agreement, ...Object.values(fx.council), ...Object.values(fx.icb), ...fx.forecasts];
+    const own = [...fx.agreement, ...Object.values(fx.council), ...Object.values(fx.icb), ...fx.forecasts, fx.contracts, ...fx.measures.map((m) => m.file)];
     for (const file of own) for (const marker of other(f).markers) expect(fs.readFileSync(file, 'utf8'), `${file} holds ${marker}`).not.toContain(marker);
   }
   keys = {
@@ -687,6 +759,7 @@ beforeAll(() => {
       ...Object.values(files[f.id].icb).map((file) => ({ ledgerId: 'icb', sha: sha256(file) })),
     ]),
     forecastFiles: FUNDS.flatMap((f) => files[f.id].forecasts.map(sha256)),
+    measureFiles: FUNDS.flatMap((f) => files[f.id].measures.map((m) => ({ kind: m.kind, sha: sha256(m.file) }))),
     refs: ['R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'R7', 'R8', 'R9'],
   };
 });
@@ -700,7 +773,7 @@ it('classifies every Store member, and probes every fund-scoped read', async () 
   try {
     await db.store.migrate();
     expect(Object.keys(db.store).sort()).toEqual(Object.keys(MEMBERS).sort());
-    const probed = new Set((await probesFor(db.store, TINY, { batchFiles: [{ ledgerId: 'icb', sha: 'a'.repeat(64) }], forecastFiles: ['b'.repeat(64)], refs: ['R1'] })).map((p) => p.method));
+    const probed = new Set((await probesFor(db.store, TINY, { batchFiles: [{ ledgerId: 'icb', sha: 'a'.repeat(64) }], forecastFiles: ['b'.repeat(64)], measureFiles: [{ kind: 'activity', sha: 'c'.repeat(64) }], refs: ['R1'] })).map((p) => p.method));
     // With no batches stored, the own-id probes have no ids to take; they are listed in the run below.
     const fundScoped = Object.entries(MEMBERS).filter(([, m]) => m.kind === 'fund').map(([name]) => name);
     expect(fundScoped.filter((name) => !probed.has(name as keyof Store)), 'fund-scoped methods with no probe').toEqual([]);

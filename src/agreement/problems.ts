@@ -59,6 +59,7 @@ export const AGREEMENT_PROBLEM_CODES = [
   'QUORUM_INVALID',
   'CHAIR_NOT_MEMBER',
   'DELEGATION_ROLE_UNKNOWN',
+  'YEAR_END_RULE_INVALID',
 ] as const;
 
 export type AgreementProblemCode = (typeof AGREEMENT_PROBLEM_CODES)[number];

@@ -4,9 +4,12 @@
 // listed in docs/agreement.md.
 
 import * as z from 'zod';
+import { BcfSchemeFields, BcfSection } from './schema-bcf.js';
+import { Dissolution } from './schema-dissolution.js';
 import { Governance } from './schema-governance.js';
 import { Ledger } from './schema-ledger.js';
 import { RiskShare } from './schema-risk-share.js';
+import { YearEnd } from './schema-year-end.js';
 import { Amount, Code, Id, NonNegativeAmount, percent, Ref, YearText } from './schema-values.js';
 
 const Partner = z.strictObject({
@@ -45,6 +48,7 @@ export const Scheme = z.strictObject({
   profile: Profile,
   fot_method: z.enum(['plan', 'run_rate', 'lead']).default('plan').describe('how the forecast outturn is made'),
   risk_share: RiskShare.nullable().default(null).describe('only in a pool without netting: this scheme’s own rules'),
+  bcf: BcfSchemeFields.optional(),
 });
 
 const CodeMap = z.record(z.string(), Code).meta({ id: 'CodeMap', description: 'code column → code' });
@@ -82,6 +86,9 @@ export const AgreementSchema = z
       .default({ line_detail: 'own_partner' })
       .describe("who may see line-level detail of a partner's ledger in the web app and API: only that partner's users (and admins), or every partner's"),
     governance: Governance.optional(),
+    dissolution: Dissolution.optional(),
+    bcf: BcfSection.optional(),
+    year_end: YearEnd.optional(),
   })
   .meta({ title: 'Tandem section 75 agreement', description: 'The agreement file read by `tandem agreement load` (docs/agreement.md).' });
 

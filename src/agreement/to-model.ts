@@ -22,7 +22,10 @@ import type {
 import { invariant, type Pence } from '../domain/money.js';
 import { parseYear, type YearStart } from '../domain/period.js';
 import { conditionsOf } from './conditions.js';
+import { bcfSchemeInfo, bcfSettings } from './to-model-bcf.js';
+import { dissolutionTerms } from './to-model-dissolution.js';
 import { governance } from './to-model-governance.js';
+import { yearEndRules } from './to-model-year-end.js';
 import type { AgreementDoc, PartnerCodingDoc, SchemeDoc } from './schema.js';
 import type { ExtractDoc, ExtractLimitsDoc, LedgerDoc, MappingRuleDoc } from './schema-ledger.js';
 import type { OverspendRuleDoc, RiskShareDoc, TierBandDoc, UnderspendRuleDoc } from './schema-risk-share.js';
@@ -88,6 +91,7 @@ export function scheme(doc: SchemeDoc): Scheme {
     profile: profile(doc.profile),
     fotMethod: doc.fot_method,
     riskShare: riskShare(doc.risk_share),
+    ...(doc.bcf === undefined ? {} : { bcf: bcfSchemeInfo(doc.bcf) }),
   };
 }
 
@@ -134,7 +138,7 @@ function extractLimits(doc: ExtractLimitsDoc): ExtractLimits {
   return limits;
 }
 
-function mappingRule(doc: MappingRuleDoc, index: number): MappingRule {
+export function mappingRule(doc: MappingRuleDoc, index: number): MappingRule {
   const when: Condition[] = conditionsOf(doc.when, []).map(({ column, tests }) => {
     const condition: Condition = { column };
     if (tests.equals !== undefined) condition.equals = tests.equals;
@@ -179,5 +183,8 @@ export function toAgreement(doc: AgreementDoc): Agreement {
     lineDetailSharedAcrossPartners: doc.data_sharing.line_detail === 'all_partners',
     // only when given, so the stored model of an agreement without governance is as it was
     ...(doc.governance === undefined ? {} : { governance: governance(doc.governance) }),
+    ...(doc.dissolution === undefined ? {} : { dissolution: dissolutionTerms(doc.dissolution) }),
+    ...(doc.bcf === undefined ? {} : { bcf: bcfSettings(doc.bcf) }),
+    ...(doc.year_end === undefined ? {} : { yearEnd: yearEndRules(doc.year_end) }),
   };
 }

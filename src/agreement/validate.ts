@@ -7,9 +7,12 @@ import { parseYear } from '../domain/period.js';
 import { finding, type Finding, type Segment } from './problems.js';
 import type { AgreementDoc, PartnerCodingDoc } from './schema.js';
 import { checkPartnerKeys, checkRef, knownIds, type Known } from './validate-context.js';
+import { checkBcf } from './validate-bcf.js';
+import { checkDissolution } from './validate-dissolution.js';
 import { checkGovernance } from './validate-governance.js';
 import { checkLedger } from './validate-ledgers.js';
 import { checkSharingUnits } from './validate-risk-share.js';
+import { checkYearEnd } from './validate-year-end.js';
 import { checkPool, checkScheme } from './validate-schemes.js';
 
 function checkDuplicateIds(list: readonly { id: string }[], key: 'partners' | 'pools' | 'schemes' | 'ledgers'): Finding[] {
@@ -80,5 +83,8 @@ export function validateAgreement(doc: AgreementDoc): Finding[] {
     ...Object.entries(doc.coding).flatMap(([partner, coding]) => checkCoding(partner, coding, known)),
     ...checkRag(doc),
     ...checkGovernance(doc, known),
+    ...checkDissolution(doc, known),
+    ...checkBcf(doc, known),
+    ...checkYearEnd(doc, known),
   ];
 }

@@ -18,7 +18,8 @@ import type { CloseRecord, Store } from '../store/types.js';
 import { agreementForPeriod, resolveFund } from './agreements.js';
 import { isoNow, type AppContext } from './context.js';
 import { TandemError } from './errors.js';
-import { periodStates } from './periods.js';
+import { assertFundOpen } from './fund-state.js';
+import { assertYearNotFinal, periodStates } from './periods.js';
 
 export interface CloseDocument extends CloseComputation {
   closeVersion: number;
@@ -50,6 +51,7 @@ export async function closePeriod(ctx: AppContext, request: CloseRequest): Promi
   const { period } = request;
   return ctx.store.transaction(async (tx) => {
     await tx.lockFund(fundId);
+    await assertFundOpen(tx, fundId, `the close of ${formatPeriod(period)}`);
     const { agreement, record } = await agreementForPeriod({ ...ctx, store: tx }, fundId, period);
     const year = yearOf(period);
     const month = monthOf(period);
@@ -205,9 +207,11 @@ export async function reopenPeriod(ctx: AppContext, request: { fundId?: string; 
   const { period } = request;
   return ctx.store.transaction(async (tx) => {
     await tx.lockFund(fundId);
+    await assertFundOpen(tx, fundId, `the reopening of ${formatPeriod(period)}`);
     const states = await periodStates(tx, fundId);
     const own = states.get(period);
     if (own?.action !== 'close') throw new TandemError('PERIOD_NOT_CLOSED', `${formatPeriod(period)} is not closed, so there is nothing to reopen`);
+    await assertYearNotFinal(tx, fundId, period);
     const later = [...states.values()].filter((e) => e.action === 'close' && e.period > period && yearOf(e.period) === yearOf(period));
     if (later.length > 0) {
       throw new TandemError('LATER_PERIOD_CLOSED', `${later.map((e) => formatPeriod(e.period)).join(', ')} ${later.length === 1 ? 'is' : 'are'} closed, and ${later.length === 1 ? 'its close builds' : 'their closes build'} on ${formatPeriod(period)}; reopen the latest period first`);

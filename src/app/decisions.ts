@@ -17,6 +17,7 @@ import { agreementInForce, resolveFund } from './agreements.js';
 import { isoNow, type AppContext } from './context.js';
 import { readRiskShare, readScheme } from './decision-input.js';
 import { TandemError } from './errors.js';
+import { assertFundOpen } from './fund-state.js';
 import { periodStates } from './periods.js';
 
 /** A change as asked for: risk shares and new schemes come as agreement YAML (decision-input.ts). */
@@ -85,6 +86,7 @@ export async function proposeDecision(ctx: AppContext, request: { fundId?: strin
   if (title === '' || title.length > 2000) throw new TandemError('DECISION_INVALID', 'a decision needs its text (--text "…", at most 2,000 characters)');
   return ctx.store.transaction(async (tx) => {
     await tx.lockFund(fundId);
+    await assertFundOpen(tx, fundId, 'a decision');
     const { agreement, record } = await agreementInForce({ ...ctx, store: tx }, fundId);
     const change = await refusing(async () => {
       governanceOf(agreement);
@@ -111,6 +113,7 @@ export async function approveDecision(ctx: AppContext, request: ApproveRequest):
   const fundId = await resolveFund(ctx, request.fundId);
   return ctx.store.transaction(async (tx) => {
     await tx.lockFund(fundId);
+    await assertFundOpen(tx, fundId, 'a decision');
     const decision = await pendingDecision(tx, fundId, request.id);
     const { agreement, record } = await agreementInForce({ ...ctx, store: tx }, fundId);
     const change = JSON.parse(decision.changeJson) as DecisionChange;
@@ -167,6 +170,7 @@ export async function rejectDecision(ctx: AppContext, request: { fundId?: string
   if (reason === '') throw new TandemError('DECISION_INVALID', 'a rejection needs its reason (--text "…"): it goes in the record and the audit trail');
   return ctx.store.transaction(async (tx) => {
     await tx.lockFund(fundId);
+    await assertFundOpen(tx, fundId, 'a decision');
     const decision = await pendingDecision(tx, fundId, request.id);
     const { agreement } = await agreementInForce({ ...ctx, store: tx }, fundId);
     const person = await refusing(async () => {
@@ -229,11 +233,15 @@ export function view(d: DecisionWithEvents): DecisionView {
   return out;
 }
 
-/** The budget reconciliation of a year (src/report/budget-reconciliation.ts) over the fund's agreement versions. */
-export async function budgetReconciliationFor(ctx: AppContext, request: { fundId?: string; year: YearStart }): Promise<ReconciliationRow[]> {
+/**
+ * The budget reconciliation of a year (src/report/budget-reconciliation.ts) over the fund's
+ * agreement versions — up to `upToVersion` when given (a report shows it as at its close's version).
+ */
+export async function budgetReconciliationFor(ctx: AppContext, request: { fundId?: string; year: YearStart; upToVersion?: number }): Promise<ReconciliationRow[]> {
   const fundId = await resolveFund(ctx, request.fundId);
   const versions: ReconciliationVersion[] = [];
   for (const v of await ctx.store.listAgreementVersions(fundId)) {
+    if (request.upToVersion !== undefined && v.version > request.upToVersion) continue;
     versions.push({ version: v.version, decisionId: v.decisionId, agreement: (await agreementInForce(ctx, fundId, v.version)).agreement });
   }
   return budgetReconciliation(versions, request.year);

@@ -12,6 +12,7 @@ import type { ForecastRow } from '../store/types.js';
 import { agreementInForce, resolveFund } from './agreements.js';
 import { isoNow, type AppContext } from './context.js';
 import { TandemError, type Problem } from './errors.js';
+import { assertFundOpen } from './fund-state.js';
 import { assertPeriodsOpen } from './periods.js';
 
 export interface ForecastImportResult {
@@ -89,6 +90,7 @@ export async function importForecasts(ctx: AppContext, request: { fundId?: strin
 
   return ctx.store.transaction(async (tx) => {
     await tx.lockFund(fundId);
+    await assertFundOpen(tx, fundId, `the forecasts in ${file}`);
     await assertPeriodsOpen(tx, fundId, [...new Set(rows.map((r) => r.period))], `the forecasts in ${file}`, file);
     const at = isoNow(ctx);
     const batchId = await tx.insertForecastBatch({ fundId, fileName: file, fileSha256: sha256, agreementVersion: record.version, importedAt: at, importedBy: ctx.actor, lineCount: rows.length }, rows);

@@ -21,6 +21,7 @@ import type { BatchRecord, LineColumns, LineStatus, Store } from '../store/types
 import { agreementInForce, resolveFund } from './agreements.js';
 import { isoNow, type AppContext } from './context.js';
 import { TandemError, type Problem } from './errors.js';
+import { assertFundOpen } from './fund-state.js';
 import type { ReadEvent, ReadSummary } from './import-read.js';
 import { readExtract, type ReaderPlace } from './import-read-thread.js';
 import { LineTotalsAccumulator } from './line-totals.js';
@@ -107,6 +108,7 @@ export async function importBatch(ctx: AppContext, request: ImportRequest): Prom
 
     return await ctx.store.transaction(async (tx) => {
       await tx.lockFund(fundId);
+      await assertFundOpen(tx, fundId, `the import of ${shown}`);
       // Another import of the same bytes may have finished while this one waited for the lock.
       const meanwhile = await tx.findBatchBySha256(fundId, ledger.id, sha256);
       if (meanwhile) return alreadyImported(meanwhile, shown, started);

@@ -2,7 +2,7 @@
 // forecasts and closes check here, inside their transaction and after taking the fund's lock,
 // so a close and an import of the same fund cannot interleave.
 
-import { formatPeriod, type PeriodKey } from '../domain/period.js';
+import { formatPeriod, formatYear, yearOf, type PeriodKey } from '../domain/period.js';
 import type { PeriodEvent, Store } from '../store/types.js';
 import { TandemError } from './errors.js';
 
@@ -25,4 +25,11 @@ export async function assertPeriodsOpen(store: Store, fundId: string, periods: r
     `${what} touches ${names.join(', ')}, which ${hit.length === 1 ? 'is' : 'are'} closed and locked; nothing was written. To change a closed period, reopen it first: tandem reopen ${names[0]} --reason "…"`,
     names.map((n) => ({ code: 'PERIOD_LOCKED', message: `${n} is closed`, file, line: null, column: null })),
   );
+}
+
+/** A final year (after `tandem year-end`) is closed for good: refuse to reopen any of its months. */
+export async function assertYearNotFinal(store: Store, fundId: string, period: PeriodKey): Promise<void> {
+  const yearEnd = await store.getYearEnd(fundId, yearOf(period));
+  if (!yearEnd) return;
+  throw new TandemError('YEAR_FINAL', `${formatYear(yearOf(period))} is final (year-end on ${yearEnd.at} by ${yearEnd.actor}), so ${formatPeriod(period)} cannot be reopened; a correction belongs in the next year. Nothing was written`);
 }

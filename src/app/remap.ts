@@ -8,6 +8,7 @@ import type { LineMappingUpdate } from '../store/types.js';
 import { agreementInForce, resolveFund } from './agreements.js';
 import { isoNow, type AppContext } from './context.js';
 import { TandemError } from './errors.js';
+import { assertFundOpen } from './fund-state.js';
 import { assertPeriodsOpen, lockedPeriods } from './periods.js';
 import { LineTotalsAccumulator } from './line-totals.js';
 
@@ -37,6 +38,7 @@ export async function remap(ctx: AppContext, options: RemapOptions = {}): Promis
 
   return ctx.store.transaction(async (tx) => {
     await tx.lockFund(fundId);
+    await assertFundOpen(tx, fundId, 'remapping');
     const locked = new Set(await lockedPeriods(tx, fundId));
     const result: RemapResult = { fundId, agreementVersion: record.version, ledgers: [] };
     for (const ledger of ledgers) {

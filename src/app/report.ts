@@ -6,11 +6,12 @@ import type { Agreement } from '../domain/agreement.js';
 import type { Figures } from '../domain/close-figures.js';
 import type { SchemeResult } from '../domain/close.js';
 import { sumPence } from '../domain/money.js';
-import { calendarMonthOf, formatPeriod, parsePeriodArg, type PeriodKey } from '../domain/period.js';
+import { calendarMonthOf, formatPeriod, parsePeriodArg, yearOf, type PeriodKey } from '../domain/period.js';
 import type { ReportData, ReportFigures, ReportLine, ReportLineBatch, ReportScheme, ReportSeries } from '../report/report-data.js';
 import { agreementInForce, resolveFund } from './agreements.js';
 import { readCloseRecord, type CloseDocument } from './close.js';
 import { isoNow, type AppContext } from './context.js';
+import { budgetReconciliationFor } from './decisions.js';
 import { codeColumnsOf } from './journal-export.js';
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
@@ -92,6 +93,7 @@ export async function buildReport(ctx: AppContext, request: { fundId?: string; p
     }),
     balances: close.agreementOfBalances,
     unmapped: close.unmapped,
+    budgetReconciliation: await budgetReconciliationFor(ctx, { fundId, year: yearOf(request.period), upToVersion: close.agreementVersion }),
     provenance: {
       agreementVersion: close.agreementVersion,
       closeVersion: close.closeVersion,

@@ -51,7 +51,7 @@ export function eventFor(index: Map<string, AuditEvent[]>, action: string, subje
   return index.get(`${action} ${subject}`)?.[0];
 }
 
-const AGREEMENT_ACTIONS = ['agreement.load', 'agreement.rule.add', 'decision.effective'];
+const AGREEMENT_ACTIONS = ['agreement.load', 'agreement.rule.add', 'decision.effective', 'year.end.version'];
 
 /** Every audited record of the fund exists and matches its event, and every such event's record exists. */
 export async function checkRecords(store: Store, fundId: string, events: readonly AuditEvent[], check: Check): Promise<void> {

@@ -3,6 +3,8 @@
 // periods are PeriodKeys. Order matters: partners are listed in agreement order, which breaks
 // ties in splits; mapping rules are tried in order, first match wins.
 
+import type { BcfSchemeInfo, BcfSettings } from './bcf.js';
+import type { DissolutionTerms } from './dissolution-terms.js';
 import type { Pence } from './money.js';
 import type { YearStart } from './period.js';
 
@@ -75,6 +77,8 @@ export interface Scheme {
   fotMethod: FotMethod;
   /** Only in a pool without netting; overrides the pool's rules for this scheme. */
   riskShare: RiskShare | null;
+  /** How the national BCF year-end template describes it (docs/returns.md); absent when not given. */
+  bcf?: BcfSchemeInfo;
 }
 
 /** One condition of a mapping rule; a rule's conditions must all hold. */
@@ -213,6 +217,20 @@ export interface Governance {
   delegation: Delegation[];
 }
 
+/** The `year_end:` section (docs/year-end.md). */
+export interface YearEndRules {
+  carryForward: {
+    /** Carry retained underspends into the next year's pool as a budget line. */
+    retainUnderspend: boolean;
+    /** Pool → the pooled scheme that takes its carry-forward; a pool not named gets a new line. */
+    toScheme: Record<string, string>;
+  };
+  /** Agreed recovery plans: the pool's overspend shares come off this scheme's next-year contributions. */
+  overspendRecovery: { pool: string; fromScheme: string }[];
+  /** Next-year contributions for schemes the agreement gives none: the ended year's × (1 + percent/100). */
+  uplift: { pool: string | null; scheme: string | null; percent: number }[];
+}
+
 export interface Agreement {
   fund: { id: string; name: string };
   years: YearStart[];
@@ -228,4 +246,10 @@ export interface Agreement {
   lineDetailSharedAcrossPartners: boolean;
   /** The joint committee and scheme of delegation; absent in agreements (and stored versions) without one. */
   governance?: Governance;
+  /** How the fund is wound up (docs/dissolution.md); absent: by the risk-share rules, no commitments listed. */
+  dissolution?: DissolutionTerms;
+  /** What the year-end carries into the next year (docs/year-end.md); absent: retained underspends carried, nothing else. */
+  yearEnd?: YearEndRules;
+  /** The Better Care Fund's pools and national minimums (docs/returns.md); absent when not given. */
+  bcf?: BcfSettings;
 }

@@ -77,12 +77,15 @@ interface Pair {
   description: string;
   pLines: JournalLine[];
   hLines: JournalLine[];
+  /** The ref's kind code when it is not the kind's own (a dissolution's final settlement: DIS). */
+  code?: string;
 }
 
 function makePair(pair: Pair, input: JournalInput, date: string): Journal[] {
   const key = periodKey(input.year, input.month);
   const variantCode = pair.variant === 'accrual' ? 'A' : pair.variant === 'reversal' ? 'R' : '';
-  const ref = `T${formatPeriod(key).replace(/[- ]/g, '').slice(2)}-${KIND_CODE[pair.kind]}${variantCode}-${pair.pool}-${pair.p.partner}`.toUpperCase();
+  const kindCode = pair.code ?? `${KIND_CODE[pair.kind]}${variantCode}`;
+  const ref = `T${formatPeriod(key).replace(/[- ]/g, '').slice(2)}-${kindCode}-${pair.pool}-${pair.p.partner}`.toUpperCase();
   const base = { pool: pair.pool, kind: pair.kind, variant: pair.variant, ref, date, period: formatPeriod(key), description: pair.description };
   const journals: Journal[] = [
     { ...base, ledger: pair.p.ledger, partner: pair.p.partner, counterparty: pair.h.partner, lines: pair.pLines.filter(nonZero) },
@@ -195,6 +198,34 @@ export function closeJournals(input: JournalInput): Journal[] {
   for (const pool of input.agreement.pools) {
     if (pool.host === null || !input.agreement.schemes.some((s) => s.pool === pool.id && s.type === 'pooled')) continue;
     for (const pair of pairsForPool(input, pool.id, pool.host)) journals.push(...makePair(pair, input, date));
+  }
+  return journals;
+}
+
+/** What one non-host partner settles with its pool's host on dissolution, line by line (signed as a settlement). */
+export interface FinalSettlement {
+  pool: string;
+  partner: string;
+  amounts: { scheme: string | null; amountPence: Pence; label: string }[];
+}
+
+/**
+ * The final settlement journals of a dissolution (docs/dissolution.md): for each non-host partner
+ * and pool, a pair shaped like the close's settlement (an amount due to the host is an extra
+ * contribution, a refund posts to the debtor and creditor accounts), dated the dissolution date,
+ * with refs like `T2627M06-DIS-BCF-SCCG`. A partner whose lines net to nothing moves no money.
+ */
+export function dissolutionJournals(agreement: Agreement, year: YearStart, month: number, date: string, settlements: readonly FinalSettlement[]): Journal[] {
+  const input: JournalInput = { agreement, year, month, units: [], recharges: [], previousAccruals: [] };
+  const journals: Journal[] = [];
+  for (const s of settlements) {
+    const host = agreement.pools.find((p) => p.id === s.pool)?.host ?? null;
+    if (host === null) throw new JournalSetupError(`pool ${s.pool} settles on dissolution but has no host`);
+    if (sumPence(s.amounts.map((a) => a.amountPence)) === 0) continue;
+    const [p, h] = [side(agreement, s.partner), side(agreement, host)];
+    checkIntraCodes(p, h);
+    const pair: Pair = { kind: 'settlement', variant: 'standard', code: 'DIS', pool: s.pool, p, h, description: `Final settlement on dissolution, pool ${s.pool}`, ...contributionLines(p, h, s.amounts) };
+    journals.push(...makePair(pair, input, date));
   }
   return journals;
 }

@@ -183,3 +183,28 @@ ${varianceChart(schemes)}</figure>
 ${exposureChart(data.exposure)}</figure>
 </section>`;
 }
+
+/** The year's budget per scheme: as the agreement file set it, each decision's change since, and now. */
+export function budgetSection(data: ReportData): Html {
+  const rows = data.budgetReconciliation;
+  const pounds = (p: number) => formatPounds(p, { symbol: true });
+  const signed = (p: number) => `${p > 0 ? '+' : ''}${pounds(p)}`;
+  const changes = (row: ReportData['budgetReconciliation'][number]) =>
+    row.changes.length === 0
+      ? html`<span class="none">No change</span>`
+      : html`<ul class="changes">${row.changes.map((c) => html`<li data-decision="${String(c.decision)}">Decision ${String(c.decision)} (agreement version ${String(c.version)}): ${signed(c.pence)}</li>`)}</ul>`;
+  const total = (f: (r: ReportData['budgetReconciliation'][number]) => number) => pounds(sumPence(rows.map(f)));
+  const body = rows.length
+    ? html`<table class="budget-table">
+<caption>Budget reconciliation for ${data.year}, £: original budget, approved changes and current budget by scheme</caption>
+<thead><tr><th scope="col">Scheme</th><th scope="col" class="num">Original budget</th><th scope="col">Approved changes</th><th scope="col" class="num">Current budget</th></tr></thead>
+<tbody>${rows.map((r) => html`<tr data-budget="${r.scheme}"><th scope="row">${r.name}</th><td class="num">${pounds(r.originalPence)}</td><td>${changes(r)}</td><td class="num">${pounds(r.currentPence)}</td></tr>`)}
+<tr class="total"><th scope="row">All schemes</th><td class="num">${total((r) => r.originalPence)}</td><td class="num">${signed(sumPence(rows.flatMap((r) => r.changes.map((c) => c.pence))))}</td><td class="num">${total((r) => r.currentPence)}</td></tr></tbody>
+</table>`
+    : html`<p>No budgets for ${data.year}.</p>`;
+  return html`<section class="report-section" id="budget" aria-labelledby="budget-heading">
+<h2 id="budget-heading">Budget reconciliation</h2>
+<p class="lede">Budgets change only by a recorded decision. Each scheme's annual budget for ${data.year} as the agreement file set it, every change an approved decision has made since (with the decision's number and the agreement version it made), and the budget in force for this close.</p>
+${body}
+</section>`;
+}

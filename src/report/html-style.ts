@@ -70,6 +70,7 @@ tr.commentary .label { font-weight: 700; margin-right: 6px; }
 .tag { display: inline-block; font-size: 13px; font-weight: 700; padding: 0 6px; background: var(--light); border: 1px solid var(--rule); }
 .reasons { margin: 0 0 20px; padding-left: 20px; max-width: 110ch; }
 .reasons li { margin-bottom: 4px; }
+.changes { margin: 0; padding-left: 18px; }
 .warning { border: 4px solid var(--red); padding: 14px 18px; margin: 0 0 20px; font-weight: 600; }
 .warning strong { display: block; font-size: 20px; color: var(--red); margin-bottom: 4px; }
 .ok { border-left: 6px solid var(--green); background: var(--light); padding: 10px 16px; margin: 0 0 20px; }

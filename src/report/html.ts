@@ -6,7 +6,7 @@
 import { invariant } from '../domain/money.js';
 import { html, raw } from './escape.js';
 import { balancesSection, journalsSection, provenanceSection, unmappedSection } from './html-ledger.js';
-import { chartsSection, poolsSection, riskShareSection, summarySection, titleBlock } from './html-sections.js';
+import { budgetSection, chartsSection, poolsSection, riskShareSection, summarySection, titleBlock } from './html-sections.js';
 import { REPORT_CSS } from './html-style.js';
 import type { ReportData, ReportFigures } from './report-data.js';
 
@@ -24,6 +24,7 @@ function checkSummary(data: ReportData): void {
 const SECTIONS = [
   ['summary', 'Fund summary'],
   ['schemes', 'Schemes by pool'],
+  ['budget', 'Budget reconciliation'],
   ['risk-share', 'Risk share'],
   ['charts', 'Trends and variances'],
   ['journals', 'Journals'],
@@ -53,6 +54,7 @@ ${titleBlock(data)}
 <main>
 ${summarySection(data)}
 ${poolsSection(data)}
+${budgetSection(data)}
 ${riskShareSection(data)}
 ${chartsSection(data)}
 ${journalsSection(data)}

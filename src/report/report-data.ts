@@ -6,6 +6,7 @@ import type { BalanceRow } from '../domain/balances.js';
 import type { Rag } from '../domain/close-figures.js';
 import type { Journal } from '../domain/journal.js';
 import type { Pence } from '../domain/money.js';
+import type { ReconciliationRow } from './budget-reconciliation.js';
 
 /** The figures of one row of the report: a scheme, a pool, a subtotal or the whole fund. */
 export interface ReportFigures {
@@ -95,6 +96,11 @@ export interface ReportData {
   journals: ReportLedgerJournals[];
   balances: BalanceRow[];
   unmapped: { ledger: string; lines: number; amountPence: Pence }[];
+  /**
+   * The year's budget per scheme as the agreement file set it, each change a decision made since
+   * (as at the close's agreement version), and the budget now (budget-reconciliation.ts).
+   */
+  budgetReconciliation: ReconciliationRow[];
   provenance: {
     agreementVersion: number;
     closeVersion: number;

@@ -202,3 +202,31 @@ export function unmappedSheet(data: ReportData): SheetBuilder {
   s.add(['Total', any ? { formula: `SUM(B${top}:B${bottom})`, count: lines } : lines, any ? { formula: `SUM(C${top}:C${bottom})`, pence: amount } : { pence: amount }], 'total');
   return s;
 }
+
+/**
+ * The budget reconciliation: per scheme the original budget, the sum of the decisions' changes
+ * and the current budget (live: original + changes, checked), then every change with its decision.
+ */
+export function budgetSheet(data: ReportData): SheetBuilder {
+  const s = new SheetBuilder('Budget reconciliation');
+  s.title(data, `budget reconciliation for ${data.year}: original budget, approved changes, current budget`);
+  const header = s.header(['Scheme', 'Name', 'Original budget £', 'Approved changes £', 'Current budget £', 'Decisions']);
+  const top = s.nextRow;
+  for (const r of data.budgetReconciliation) {
+    const row = s.nextRow;
+    const changed = sumPence(r.changes.map((c) => c.pence));
+    invariant(r.originalPence + changed === r.currentPence, `budget reconciliation ${r.scheme}: original + changes is not the current budget`);
+    const decisions = r.changes.map((c) => `decision ${c.decision} (version ${c.version})`).join(', ');
+    s.add([r.scheme, r.name, { pence: r.originalPence }, { pence: changed }, { formula: `C${row}+D${row}`, pence: r.currentPence }, decisions || null]);
+  }
+  const bottom = s.nextRow - 1;
+  s.autoFilter(header, bottom, 6);
+  const sum = (c: string, pence: Pence): CellSpec => (bottom >= top ? { formula: `SUM(${c}${top}:${c}${bottom})`, pence } : { pence });
+  const rows = data.budgetReconciliation;
+  s.add(['Total', null, sum('C', sumPence(rows.map((r) => r.originalPence))), sum('D', sumPence(rows.flatMap((r) => r.changes.map((c) => c.pence)))), sum('E', sumPence(rows.map((r) => r.currentPence)))], 'total');
+  s.add([]);
+  s.add(['Changes by decision'], 'heading');
+  s.add(['Scheme', 'Decision', 'Agreement version', 'Change £'], 'header');
+  for (const r of rows) for (const c of r.changes) s.add([r.scheme, c.decision, c.version, { pence: c.pence }]);
+  return s;
+}

@@ -1,5 +1,5 @@
 // The monthly joint finance report as an XLSX workbook finance teams can work with (domain.md
-// §9). Sheets, in tab order: Summary, Schemes, Risk share, Journals, Agreement of balances,
+// §9). Sheets, in tab order: Summary, Schemes, Budget reconciliation, Risk share, Journals, Agreement of balances,
 // Unmapped, Lines (then Lines 2, Lines 3… past `maxRowsPerSheet` rows). Subtotals, totals and
 // variances are live formulas cached with Tandem's figures (xlsx-layout.ts, xlsx-sheets.ts);
 // amounts are exact pounds with a £ format; every text cell a ledger or a person supplied goes
@@ -23,7 +23,7 @@ import { invariant } from '../domain/money.js';
 import type { ReportData, ReportLineBatch } from './report-data.js';
 import { EXCEL_MAX_ROWS, writeSheet, type WorkbookWriter } from './xlsx-layout.js';
 import { writeLineSheets } from './xlsx-lines.js';
-import { balancesSheet, journalsSheet, riskShareSheet, schemesSheet, unmappedSheet } from './xlsx-sheets.js';
+import { balancesSheet, budgetSheet, journalsSheet, riskShareSheet, schemesSheet, unmappedSheet } from './xlsx-sheets.js';
 import { summarySheet } from './xlsx-summary.js';
 
 /**
@@ -52,7 +52,7 @@ export async function renderReportXlsx(data: ReportData, lineBatches: ReportLine
   }
   // Laid out (and every figure checked) before a byte is written.
   const schemes = schemesSheet(data);
-  const tables = [schemes.sheet, riskShareSheet(data), journalsSheet(data), balancesSheet(data), unmappedSheet(data)];
+  const tables = [schemes.sheet, budgetSheet(data), riskShareSheet(data), journalsSheet(data), balancesSheet(data), unmappedSheet(data)];
 
   const output = createWriteStream(outFile);
   let outputError: Error | null = null;

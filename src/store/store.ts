@@ -6,6 +6,7 @@ import * as audit from './audit.js';
 import * as batches from './batches.js';
 import * as closes from './closes.js';
 import * as commentary from './commentary.js';
+import * as contracts from './contracts.js';
 import * as decisions from './decisions.js';
 import type { Driver } from './driver.js';
 import { rememberDriver } from './driver-of.js';
@@ -16,6 +17,7 @@ import { migrate, schemaVersion } from './migrate.js';
 import * as totals from './totals.js';
 import type { Store } from './types.js';
 import * as users from './users.js';
+import * as yearEnds from './year-ends.js';
 
 export function createStore(db: Driver): Store {
   return rememberDriver(db, {
@@ -94,6 +96,18 @@ export function createStore(db: Driver): Store {
     appendDecisionEvent: (event) => decisions.appendDecisionEvent(db, event),
     getDecision: (fundId, id) => decisions.getDecision(db, fundId, id),
     listDecisions: (fundId) => decisions.listDecisions(db, fundId),
+
+    insertContractRegister: (record) => contracts.insertContractRegister(db, record),
+    getContractRegister: (fundId, version) => contracts.getContractRegister(db, fundId, version),
+    listContractRegisters: (fundId) => contracts.listContractRegisters(db, fundId),
+    findMeasureBatchBySha256: (fundId, kind, sha256) => contracts.findMeasureBatchBySha256(db, fundId, kind, sha256),
+    insertMeasureBatch: (batch, lines) => contracts.insertMeasureBatch(db, batch, lines),
+    listMeasureBatches: (fundId, kind) => contracts.listMeasureBatches(db, fundId, kind),
+    measuresInForce: (fundId, kind) => contracts.measuresInForce(db, fundId, kind),
+
+    insertYearEnd: (record) => yearEnds.insertYearEnd(db, record),
+    getYearEnd: (fundId, year) => yearEnds.getYearEnd(db, fundId, year),
+    listYearEnds: (fundId) => yearEnds.listYearEnds(db, fundId),
 
     appendAudit: (event) => audit.appendAudit(db, event),
     listAudit: (filter) => audit.listAudit(db, filter),

@@ -34,7 +34,7 @@ export interface TableSpec {
 export type TableRow = (number | string | null)[];
 
 /** The schema version (highest migration) this list describes. */
-export const TABLES_SCHEMA_VERSION = 7;
+export const TABLES_SCHEMA_VERSION = 9;
 
 // Column shorthand: name:type, `?` for nullable; `int` or `text`.
 function table(name: string, columns: string, options: { key?: string[]; identity?: string } = {}): TableSpec {
@@ -93,6 +93,15 @@ export const TABLES: readonly TableSpec[] = [
     key: ['id'],
     identity: 'id',
   }),
+  table('contract_registers', 'fund_id:text version:int loaded_at:text loaded_by:text source_file:text source_sha256:text agreement_version:int source_text:text model_json:text', {
+    key: ['fund_id', 'version'],
+  }),
+  table('measure_batches', 'id:int fund_id:text kind:text file_name:text file_sha256:text file_bytes:int register_version:int imported_at:text imported_by:text line_count:int', {
+    key: ['id'],
+    identity: 'id',
+  }),
+  table('measure_lines', 'batch_id:int line_no:int fund_id:text kind:text subject:text period:int value:int? plan:int? note:text?', { key: ['batch_id', 'line_no'] }),
+  table('year_ends', 'fund_id:text year:int close_version:int agreement_version:int? document_json:text document_sha256:text at:text actor:text', { key: ['fund_id', 'year'] }),
   table('audit_events', 'id:int fund_id:text? actor:text action:text subject:text? details:text input_sha256:text? at:text prev_hash:text hash:text', {
     key: ['id'],
     identity: 'id',

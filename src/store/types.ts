@@ -6,7 +6,9 @@
 // app recomputes from stored inputs.
 
 import type { Role } from '../domain/access.js';
+import type { ContractStore } from './contract-types.js';
 import type { DecisionStore, VersionEffect } from './decision-types.js';
+import type { YearEndStore } from './year-end-types.js';
 import type { Pence } from '../domain/money.js';
 import type { PeriodKey } from '../domain/period.js';
 import type { LineColumns } from './line-columns.js';
@@ -258,7 +260,7 @@ export interface SignInAttempt {
   ok: boolean;
 }
 
-export interface Store extends DecisionStore {
+export interface Store extends DecisionStore, ContractStore, YearEndStore {
   readonly dialect: 'sqlite' | 'postgres';
   /** Where the data lives, safe to print (no password). */
   readonly location: string;

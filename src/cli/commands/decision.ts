@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { approveDecision, listDecisions, proposeDecision, rejectDecision, showDecision, type ChangeRequest, type DecisionView } from '../../app/decisions.js';
+import { approveDecision, budgetReconciliationFor, listDecisions, proposeDecision, rejectDecision, showDecision, type ChangeRequest, type DecisionView } from '../../app/decisions.js';
+import { agreementInForce, resolveFund } from '../../app/agreements.js';
 import { TandemError } from '../../app/errors.js';
 import type { VoteChoice } from '../../domain/governance.js';
 import { formatPounds, parseAmount, type Pence } from '../../domain/money.js';
+import { formatYear } from '../../domain/period.js';
 import { action, periodOption, printJson, withCommonOptions, withContext, yearOption, type CommonOptions } from '../common.js';
 import { table } from '../table.js';
 
@@ -191,6 +193,28 @@ export function decisionCommand(): Command {
           const list = await withContext(options, (ctx) => listDecisions(ctx, { fundId: options.fund }));
           if (options.json) printJson(list);
           else console.log(table(['id', 'type', 'status', 'from', 'version', 'change', 'text'], list.map((d) => [d.id, d.type, d.status, d.effectiveFrom, d.agreementVersion ?? '', summary(d), d.title]), [0]));
+        }),
+      ),
+  );
+  cmd.addCommand(
+    withCommonOptions(new Command('reconciliation'))
+      .description("each scheme's budget for a year: as the agreement file set it, every change an approved decision made since, and the budget now")
+      .option('--year <year>', 'the financial year, e.g. 2025-26 (default: the first year of the agreement in force)')
+      .action(
+        action(async (options: CommonOptions & { year?: string }) => {
+          const asked = yearOption(options.year);
+          const { year, rows } = await withContext(options, async (ctx) => {
+            const fundId = await resolveFund(ctx, options.fund);
+            const y = asked ?? (await agreementInForce(ctx, fundId)).agreement.years[0]!;
+            return { year: y, rows: await budgetReconciliationFor(ctx, { fundId, year: y }) };
+          });
+          if (options.json) printJson({ year: formatYear(year), schemes: rows });
+          else {
+            const gbp = (p: Pence) => formatPounds(p);
+            const changes = (r: (typeof rows)[number]) => r.changes.map((c) => `decision ${c.decision} (v${c.version}) ${c.pence >= 0 ? '+' : '−'}${gbp(Math.abs(c.pence))}`).join('; ');
+            console.log(`Budget reconciliation ${formatYear(year)}`);
+            console.log(table(['scheme', 'name', 'original £', 'changes', 'current £'], rows.map((r) => [r.scheme, r.name, gbp(r.originalPence), changes(r), gbp(r.currentPence)]), [2, 4]));
+          }
         }),
       ),
   );

@@ -1,0 +1,60 @@
+// `tandem dissolve` and `tandem decision reconciliation` from the built CLI (npm run build first,
+// as for cli-e2e.test.ts): the statement as JSON, a preview that records nothing, the lock after
+// a real run, and coded refusals with non-zero exits.
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+
+const CLI = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
+const TINY = join(process.cwd(), 'test', 'fixtures', 'tiny');
+let dir = '';
+
+function tandem(...args: string[]) {
+  const run = spawnSync(process.execPath, [CLI, ...args, '--db', join(dir, 't.db')], { encoding: 'utf8', cwd: dir, env: { ...process.env, TANDEM_USER: 'cfo' } });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tandem-cli-dissolve-'));
+  expect(tandem('init').status).toBe(0);
+  expect(tandem('agreement', 'load', join(TINY, 'agreement.yaml')).status).toBe(0);
+  for (const ledger of ['council', 'icb']) for (const m of ['m01', 'm02']) expect(tandem('import', '--ledger', ledger, join(TINY, 'ledgers', `${ledger}-${m}.csv`)).status).toBe(0);
+  expect(tandem('close', '2025-26 M01').status).toBe(0);
+  expect(tandem('close', '2025-26 M02', '--allow-unmapped').status).toBe(0);
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+it('previews, refuses bad dates, dissolves, and then refuses a close with FUND_DISSOLVED', () => {
+  const preview = tandem('dissolve', '--at', '2025-05-31', '--preview', '--json');
+  expect(preview.status, preview.stderr).toBe(0);
+  expect(JSON.parse(preview.stdout)).toMatchObject({ preview: true, auditEvent: null, period: '2025-26 M02', totals: { incomePence: 90000, spendPence: 101000, positionPence: -11000, sharesPence: -11000 } });
+
+  const bad = tandem('dissolve', '--at', '2025-05-30', '--json');
+  expect([bad.status, JSON.parse(bad.stdout).error.code]).toEqual([1, 'DISSOLUTION_DATE_INVALID']);
+
+  const real = tandem('dissolve', '--at', '2025-05-31', '--text', 'JC/25/14');
+  expect(real.status, real.stderr).toBe(0);
+  expect(real.stdout).toContain('dissolved at 2025-05-31');
+  expect(real.stdout).toContain('T2526M02-DIS-CORE-ICB');
+
+  const close = tandem('close', '2025-26 M03', '--json');
+  expect([close.status, JSON.parse(close.stdout).error.code]).toEqual([1, 'FUND_DISSOLVED']);
+  expect(tandem('verify').status).toBe(0);
+});
+
+it('prints the budget reconciliation of a year', () => {
+  const out = tandem('decision', 'reconciliation', '--year', '2025-26', '--json');
+  expect(out.status, out.stderr).toBe(0);
+  expect(JSON.parse(out.stdout)).toEqual({
+    year: '2025-26',
+    schemes: [
+      { scheme: 'care', name: 'Care at home', originalPence: 180000, changes: [], currentPence: 180000 },
+      { scheme: 'reable', name: 'Reablement', originalPence: 120000, changes: [], currentPence: 120000 },
+      { scheme: 'acute', name: 'Acute admissions', originalPence: 240000, changes: [], currentPence: 240000 },
+    ],
+  });
+});
