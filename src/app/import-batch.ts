@@ -16,7 +16,6 @@ import { addPence, invariant, InvariantError, type Pence } from '../domain/money
 import { formatPeriod, type PeriodKey, type YearStart } from '../domain/period.js';
 import { fileSizeCheck } from '../import/extract.js';
 import type { ImportProblem } from '../import/types.js';
-import { LinesDigester } from '../store/line-digest.js';
 import type { BatchRecord, LineColumns, LineStatus, Store } from '../store/types.js';
 import { agreementInForce, resolveFund } from './agreements.js';
 import { isoNow, type AppContext } from './context.js';
@@ -146,7 +145,7 @@ export async function importBatch(ctx: AppContext, request: ImportRequest): Prom
       await tx.insertBatchPeriods(batchId, periods);
       await keepClosedPeriods(tx, { fundId, ledgerId: ledger.id, batchId, unchanged });
       const superseded = ledger.mode === 'replace' ? await tx.supersede(fundId, ledger.id, open, batchId) : [];
-      const digest = writer.digest.finish();
+      const { digest } = summary;
       await tx.completeBatch(batchId, { lineCount: writer.lineCount, controlTotalPence: writer.controlTotalPence, digest });
       const result = summarise(batchId, fundId, ledger.id, shown, sha256, writer, periods, superseded, started);
       result.unchangedClosedPeriods = unchanged.map(formatPeriod);
@@ -179,12 +178,11 @@ export async function importBatch(ctx: AppContext, request: ImportRequest): Prom
   }
 }
 
-/** Counts, digests and writes the reader's chunks; stops writing (but keeps checking) after the first problem. */
+/** Counts, totals and writes the reader's chunks; stops writing (but keeps checking) after the first problem. */
 class BatchWriter {
   readonly problems: Problem[] = [];
-  readonly periods = new Set<PeriodKey>();
   readonly totals = new LineTotalsAccumulator();
-  readonly digest = new LinesDigester();
+  readonly periods = new Set<PeriodKey>();
   readonly byStatus: Record<LineStatus, { lines: number; amountPence: Pence }> = {
     mapped: { lines: 0, amountPence: 0 },
     out_of_scope: { lines: 0, amountPence: 0 },
@@ -224,7 +222,6 @@ class BatchWriter {
       const period = c.period[i]!;
       const amountPence = c.amountPence[i]!;
       const target = c.targets[c.target[i]!]!;
-      this.digest.addLine(c.lineNo[i]!, period, amountPence, c.lineId?.[i] ?? null, c.codes[i]!, c.raw[i]!);
       this.totals.add(period, target, c.codes[i]!, amountPence);
       this.periods.add(period);
       const sum = this.byStatus[target.status];

@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { readExtractEvents, type ReadEvent, type ReadInput, type WorkerMessage } from './import-read.js';
 
-/** Files of at least this many bytes (~30,000 lines of a typical extract) are read on a worker. */
-export const WORKER_MIN_BYTES = 4 * 1024 * 1024;
+/** Files of at least this many bytes (~12,000 lines of a typical extract) are read on a worker. */
+export const WORKER_MIN_BYTES = 1024 * 1024;
 
 /** auto: by WORKER_MIN_BYTES; the others force one way (tests cover both). */
 export type ReaderPlace = 'auto' | 'this-thread' | 'worker';
