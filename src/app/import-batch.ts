@@ -23,7 +23,7 @@ import { TandemError, type Problem } from './errors.js';
 import { assertFundOpen } from './fund-state.js';
 import type { ReadEvent, ReadSummary } from './import-read.js';
 import { readExtract, type ReaderPlace } from './import-read-thread.js';
-import { LineTotalsAccumulator } from './line-totals.js';
+import { NumberedTotals } from './line-totals.js';
 import { keepClosedPeriods, settleLockedPeriods } from './locked-periods.js';
 
 export interface ImportRequest {
@@ -181,7 +181,7 @@ export async function importBatch(ctx: AppContext, request: ImportRequest): Prom
 /** Counts, totals and writes the reader's chunks; stops writing (but keeps checking) after the first problem. */
 class BatchWriter {
   readonly problems: Problem[] = [];
-  readonly totals = new LineTotalsAccumulator();
+  readonly totals = new NumberedTotals();
   readonly periods = new Set<PeriodKey>();
   readonly byStatus: Record<LineStatus, { lines: number; amountPence: Pence }> = {
     mapped: { lines: 0, amountPence: 0 },
@@ -221,8 +221,9 @@ class BatchWriter {
     for (let i = 0; i < c.count; i++) {
       const period = c.period[i]!;
       const amountPence = c.amountPence[i]!;
-      const target = c.targets[c.target[i]!]!;
-      this.totals.add(period, target, c.codes[i]!, amountPence);
+      const targetNo = c.target[i]!;
+      const target = c.targets[targetNo]!;
+      this.totals.add(period, targetNo, target, c.codesNo[i]!, c.codes[i]!, amountPence);
       this.periods.add(period);
       const sum = this.byStatus[target.status];
       sum.lines += 1;

@@ -77,7 +77,7 @@ export async function* readExtractEvents(input: ReadInput): AsyncGenerator<ReadE
 export function transferables(event: ReadEvent): ArrayBuffer[] {
   if (event.kind !== 'lines') return [];
   const c = event.lines;
-  return [c.lineNo.buffer, c.period.buffer, c.amountPence.buffer, c.target.buffer] as ArrayBuffer[];
+  return [c.lineNo.buffer, c.period.buffer, c.amountPence.buffer, c.target.buffer, c.codesNo.buffer] as ArrayBuffer[];
 }
 
 /** Maps parsed lines, lays them out as LineColumns, and digests them. */
@@ -86,6 +86,8 @@ class ColumnMapper {
   /** The mapper returns one frozen result per rule (and one for unmapped), so identity indexes them. */
   private readonly targetIndex = new Map<MappingResult, number>();
   private readonly targets: LineTarget[] = [];
+  /** Each codes text seen, and its number (LineColumns.codesNo). */
+  private readonly codesNos = new Map<string, number>();
 
   constructor(private readonly map: LineMapper) {}
 
@@ -100,6 +102,7 @@ class ColumnMapper {
       targets: this.targets,
       lineId: null,
       codes: new Array<string>(count),
+      codesNo: new Int32Array(count),
       raw: new Array<string>(count),
     };
     for (let i = 0; i < count; i++) {
@@ -111,6 +114,7 @@ class ColumnMapper {
       const codes = JSON.stringify(line.codes);
       const raw = JSON.stringify(line.raw);
       c.codes[i] = codes;
+      c.codesNo[i] = this.codesNoOf(codes);
       c.raw[i] = raw;
       if (line.lineId !== null) (c.lineId ??= new Array<string | null>(count).fill(null))[i] = line.lineId;
       this.digest.addLine(line.lineNo, line.period, line.amountPence, line.lineId, codes, raw);
@@ -118,6 +122,15 @@ class ColumnMapper {
     // A copy: the table may grow in later chunks, and this chunk may be on its way to another thread.
     c.targets = this.targets.slice();
     return c;
+  }
+
+  private codesNoOf(codes: string): number {
+    let no = this.codesNos.get(codes);
+    if (no === undefined) {
+      no = this.codesNos.size;
+      this.codesNos.set(codes, no);
+    }
+    return no;
   }
 
   private targetOf(mapping: MappingResult): number {

@@ -24,5 +24,10 @@ export interface LineColumns {
   /** null when no line of the chunk has a transaction id. */
   lineId: (string | null)[] | null;
   codes: string[];
+  /**
+   * The codes text's number within the file: equal texts, equal numbers. Not stored; it lets the
+   * import's totals key on numbers instead of hashing a fresh text per line (line-totals.ts).
+   */
+  codesNo: Int32Array;
   raw: string[];
 }
