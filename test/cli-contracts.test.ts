@@ -2,20 +2,16 @@
 // build first, as for cli-e2e.test.ts): the default `show` subcommands, --json reaching the
 // subcommand it follows, and non-zero exits with coded errors.
 
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { cliIn } from './support/cli-run.js';
 
-const CLI = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
 const EXAMPLE = join(process.cwd(), 'examples', 'sheffield');
 let dir = '';
 
-function tandem(...args: string[]) {
-  const run = spawnSync(process.execPath, [CLI, ...args, '--db', join(dir, 't.db')], { encoding: 'utf8', cwd: dir, env: { ...process.env, TANDEM_USER: 'clerk' } });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-}
+const tandem = cliIn(() => dir, 'clerk');
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'tandem-cli-contracts-'));

@@ -1,20 +1,16 @@
 // `tandem decision` from the built CLI (npm run build first, as for cli-e2e.test.ts): propose,
 // approve, reject, show and list, their JSON, and non-zero exits with coded errors.
 
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { cliIn } from './support/cli-run.js';
 
-const CLI = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
 const AGREEMENT = join(process.cwd(), 'examples', 'sheffield', 'agreement.yaml');
 let dir = '';
 
-function tandem(...args: string[]) {
-  const run = spawnSync(process.execPath, [CLI, ...args, '--db', join(dir, 't.db')], { encoding: 'utf8', cwd: dir, env: { ...process.env, TANDEM_USER: 'clerk' } });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-}
+const tandem = cliIn(() => dir, 'clerk');
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'tandem-cli-decision-'));

@@ -2,20 +2,16 @@
 // as for cli-e2e.test.ts): the statement as JSON, a preview that records nothing, the lock after
 // a real run, and coded refusals with non-zero exits.
 
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { cliIn } from './support/cli-run.js';
 
-const CLI = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
 const TINY = join(process.cwd(), 'test', 'fixtures', 'tiny');
 let dir = '';
 
-function tandem(...args: string[]) {
-  const run = spawnSync(process.execPath, [CLI, ...args, '--db', join(dir, 't.db')], { encoding: 'utf8', cwd: dir, env: { ...process.env, TANDEM_USER: 'cfo' } });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-}
+const tandem = cliIn(() => dir, 'cfo');
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'tandem-cli-dissolve-'));

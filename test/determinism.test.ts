@@ -12,7 +12,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadAgreement } from '../src/app/agreements.js';
 import { closePeriod } from '../src/app/close.js';
 import type { AppContext } from '../src/app/context.js';
+import { loadContracts } from '../src/app/contracts.js';
 import { importBatch } from '../src/app/import-batch.js';
+import { importMeasures } from '../src/app/measure-import.js';
 import { exportJournals } from '../src/app/journal-export.js';
 import { buildReport } from '../src/app/report.js';
 import { writeReportFiles } from '../src/app/report-files.js';
@@ -62,6 +64,9 @@ async function run(store: TestStore, name: string): Promise<Outputs> {
   const ctx: AppContext = { store: store.store, actor: 'determinism', now: () => new Date(Date.UTC(2025, 6, 8, 9, 0, tick++)) };
   await loadAgreement(ctx, join(EXAMPLE, 'agreement.yaml'));
   for (const e of exampleExtracts(EXAMPLE)) await importBatch(ctx, { ledgerId: e.ledgerId, path: e.path });
+  // The contracts and measures, so the report's sections next to the money are compared too.
+  await loadContracts(ctx, { path: join(EXAMPLE, 'contracts.yaml') });
+  for (const kind of ['activity', 'outcomes', 'metrics'] as const) await importMeasures(ctx, kind, { path: join(EXAMPLE, `${kind}/2025-26-Q1.csv`) });
   for (const month of [1, 2, 3]) await closePeriod(ctx, { period: periodKey(2025, month), allowUnmapped: true });
   const out = join(dir, name);
   await exportJournals(ctx, { period: M03, format: 'csv', outDir: join(out, 'journals-csv') });

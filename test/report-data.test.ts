@@ -14,7 +14,9 @@
 // The golden file (test/golden/report-tiny-m02.json) holds the whole document; it was reviewed by
 // eye against the figures above. Regenerate with UPDATE_GOLDEN=1 and review the diff.
 
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { loadAgreement } from '../src/app/agreements.js';
 import { closePeriod } from '../src/app/close.js';
@@ -22,6 +24,9 @@ import type { AppContext } from '../src/app/context.js';
 import { importBatch } from '../src/app/import-batch.js';
 import { buildReport, reportLines } from '../src/app/report.js';
 import { setCommentary } from '../src/app/commentary.js';
+import { loadContracts } from '../src/app/contracts.js';
+import { importMeasures } from '../src/app/measure-import.js';
+import { exampleExtracts } from '../src/cli/commands/demo.js';
 import { periodKey } from '../src/domain/period.js';
 import { describeEachStore } from './support/stores.js';
 
@@ -81,5 +86,45 @@ describeEachStore('report data of the tiny fund', (current, dialect) => {
     expect(rows.length).toBe(9); // 10 lines imported, one unmapped
     const total = (scheme: string) => rows.filter((r) => r[1] === scheme).reduce((n, r) => n + r[2], 0);
     expect([total('care'), total('reable'), total('acute')]).toEqual([gbp(370), gbp(240), gbp(400)]);
+  });
+});
+
+describeEachStore('report data next to the money (Sheffield)', (current) => {
+  const EXAMPLE = 'examples/sheffield';
+  const M03 = periodKey(2025, 3);
+
+  it('shows contracts and metrics as they stood at the close: a later register or correction file changes nothing', async () => {
+    let tick = 0;
+    const ctx: AppContext = { store: current().store, actor: 'finance.officer', now: () => new Date(Date.UTC(2025, 6, 8, 9, 0, tick++)) };
+    await loadAgreement(ctx, join(EXAMPLE, 'agreement.yaml'));
+    for (const e of exampleExtracts(EXAMPLE)) await importBatch(ctx, { ledgerId: e.ledgerId, path: e.path });
+    await loadContracts(ctx, { path: join(EXAMPLE, 'contracts.yaml') });
+    for (const kind of ['activity', 'outcomes', 'metrics'] as const) await importMeasures(ctx, kind, { path: join(EXAMPLE, `${kind}/2025-26-Q1.csv`) });
+    for (const month of [1, 2, 3]) await closePeriod(ctx, { period: periodKey(2025, month), allowUnmapped: true });
+    const before = (await buildReport(ctx, { period: M03 })).data;
+    // The figures of docs/contracts.md (tandem contracts --period "2025-26 M03").
+    expect(before.contracts!.rows.map((r) => [r.id, r.dueYtdPence, r.spendYtdPence, r.spendMinusDuePence])).toEqual([
+      ['intermediate-care', 750_000_000, 743_750_000, -6_250_000],
+      ['step-down-beds', 107_700_000, 111_000_000, 3_300_000],
+      ['community-equipment', 212_040_000, 212_105_000, 65_000],
+      ['carers-support', 28_500_000, 28_950_000, 450_000],
+    ]);
+    expect(before.metrics!.rows.find((m) => m.id === 'nel-admissions')!.periods.map((p) => [p.period, p.actualHundredths, p.rag])).toEqual([
+      ['2025-26 M01', 538_000, 'green'],
+      ['2025-26 M02', 561_000, 'amber'],
+      ['2025-26 M03', 579_000, 'red'],
+    ]);
+    expect(before.multiYear.partners.map((p) => [p.partner, p.closedTo, p.riskSharePence])).toEqual(before.exposure.map((e) => [e.partner, 'M03', e.sharePence]));
+
+    // After the close: a new register version (a dearer contract), a metric correction and more activity.
+    const dir = mkdtempSync(join(tmpdir(), 'tandem-report-planning-'));
+    writeFileSync(join(dir, 'contracts.yaml'), readFileSync(join(EXAMPLE, 'contracts.yaml'), 'utf8').replace('value: 30000000', 'value: 36000000'));
+    await loadContracts(ctx, { path: join(dir, 'contracts.yaml') });
+    writeFileSync(join(dir, 'metrics.csv'), 'metric,period,plan,actual\nnel-admissions,2025-26 M03,5450,5000\n');
+    await importMeasures(ctx, 'metrics', { path: join(dir, 'metrics.csv') });
+    writeFileSync(join(dir, 'activity.csv'), 'contract,period,units\nstep-down-beds,2025-26 M03,9999\n');
+    await importMeasures(ctx, 'activity', { path: join(dir, 'activity.csv') });
+    const after = (await buildReport(ctx, { period: M03 })).data;
+    expect({ ...after, provenance: null }).toEqual({ ...before, provenance: null });
   });
 });

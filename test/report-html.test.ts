@@ -48,6 +48,53 @@ describe('report HTML', () => {
     expect(cells(element(page, 'tr', 'data-budget="nel"'))[1]).toBe('No change');
   });
 
+  it('shows each contract next to the money: value, activity, due, spend and spend − due, with a total', () => {
+    const section = element(page, 'section', 'id="contracts"');
+    const money = (p: number) => formatPounds(p, { symbol: true });
+    expect(cells(element(section, 'tr', 'data-contract="intermediate-care"'))).toEqual(['Block', money(3_000_000_000), '', money(750_000_000), money(743_750_000), money(-6_250_000)]);
+    expect(cells(element(section, 'tr', 'data-contract="step-down-beds"'))).toEqual(['Cost and volume', money(432_000_000), '5,385 units', money(107_700_000), money(111_000_000), money(3_300_000)]);
+    expect(cells(element(section, 'tr', 'data-contract="carers-support"'))[2]).toBe('650 outcomes');
+    const total = cells(element(section, 'tr', 'class="total"'));
+    expect(total[4]).toBe(money(data.contracts!.rows.reduce((n, r) => n + r.spendYtdPence, 0)));
+    expect(element(page, 'nav', 'class="contents"')).toContain('<a href="#contracts">Contracts</a>');
+  });
+
+  it('shows each metric’s plan, actual and RAG for the month as a word, and its trend to date', () => {
+    const section = element(page, 'section', 'id="metrics"');
+    const [plan, actual, difference, rag, trend] = cells(element(section, 'tr', 'data-metric="nel-admissions"'));
+    expect([plan, actual, difference, rag]).toEqual(['5,450', '5,790', '340', 'Red']);
+    expect(trend).toContain('2025-26 M01: 5,380 against 5,450 Green');
+    expect(trend).toContain('2025-26 M02: 5,610 against 5,450 Amber');
+    expect(cells(element(section, 'tr', 'data-metric="discharge-usual-place"')).slice(0, 4)).toEqual(['92.5', '90.2', '-2.3', 'Red']);
+  });
+
+  it('omits the contracts and metrics sections (and their contents links) for a fund without them', () => {
+    const plain = fixture();
+    plain.contracts = null;
+    plain.metrics = null;
+    const out = renderReportHtml(plain);
+    expect(out).not.toMatch(/id="contracts"|id="metrics"|href="#contracts"|href="#metrics"/);
+    expect(out).toContain('id="multi-year"');
+  });
+
+  it('shows the fund over the years: each partner’s contributions, actual and risk share, each scheme’s budget and outturn', () => {
+    const section = element(page, 'section', 'id="multi-year"');
+    const scc = data.multiYear.partners.find((p) => p.partner === 'scc')!;
+    expect(cells(element(section, 'tr', 'data-multi-year-partner="scc-2025-26"'))).toEqual([formatThousands(scc.originalContributionPence), formatThousands(scc.currentContributionPence), formatThousands(scc.actualPence!), formatThousands(scc.riskSharePence!), formatThousands(0), 'closed to M03']);
+    const nel = data.pools.flatMap((p) => p.schemes).find((s) => s.id === 'nel')!;
+    expect(cells(element(section, 'tr', 'data-multi-year-scheme="nel"'))).toEqual([formatThousands(nel.annualBudgetPence), formatThousands(nel.ytdActualPence)]);
+  });
+
+  it('escapes contract, provider and metric names', () => {
+    const evil = fixture();
+    evil.contracts!.rows[0]!.name = '<script>alert("contract")</script>';
+    evil.contracts!.rows[0]!.provider = '<b>provider</b>';
+    evil.metrics!.rows[0]!.name = '<img src=x onerror=alert(1)>';
+    const out = renderReportHtml(evil);
+    expect(out).not.toMatch(/<script|<b>provider|<img/);
+    expect(out).toContain('&lt;script&gt;alert(&quot;contract&quot;)&lt;/script&gt;');
+  });
+
   it('is one self-contained page in British English, with no script and nothing to fetch', () => {
     expect(page.startsWith('<!DOCTYPE html>\n<html lang="en-GB">')).toBe(true);
     expect(page).not.toMatch(/<script|<link|<img|<iframe|@import|javascript:/i);
@@ -62,7 +109,7 @@ describe('report HTML', () => {
   it('has the title block and a heading hierarchy in report order', () => {
     const headings = all(page, /<h([1-6])\b[^>]*>(.*?)<\/h\1>/gs).map((m) => ({ level: Number(m[1]), text: stripTags(m[2]!) }));
     expect(headings.filter((h) => h.level === 1).map((h) => h.text)).toEqual(['Sheffield Better Care Fund (section 75)']);
-    expect(headings.filter((h) => h.level === 2).map((h) => h.text)).toEqual(['Fund summary', 'Schemes by pool', 'Budget reconciliation', 'Risk share', 'Trends and variances', 'Journals', 'Agreement of balances', 'Unmapped lines', 'Provenance']);
+    expect(headings.filter((h) => h.level === 2).map((h) => h.text)).toEqual(['Fund summary', 'Schemes by pool', 'Budget reconciliation', 'Contracts', 'Outcome metrics', 'Risk share', 'Trends and variances', 'The fund over the years', 'Journals', 'Agreement of balances', 'Unmapped lines', 'Provenance']);
     headings.forEach((h, i) => expect(h.level, `${h.text} follows ${headings[i - 1]?.text}`).toBeLessThanOrEqual((headings[i - 1]?.level ?? 0) + 1));
     expect(headings[0]!.level).toBe(1);
     const title = element(page, 'header', 'report-header');
@@ -248,7 +295,8 @@ describe('report HTML in Chromium', () => {
       widerThanPage: 0,
     });
     expect(audit.tables).toBeGreaterThan(10);
-    expect(audit.rags).toBe(3 + 1 + 5 + 2);
+    // …and the four metrics: this month's RAG and the three months of the trend each.
+    expect(audit.rags).toBe(3 + 1 + 5 + 2 + 4 * (1 + 3));
 
     await tab.screenshot({ path: 'test-artifacts/report-m03.png', fullPage: true });
     await tab.screenshot({ path: 'docs/report-screenshot.png', fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 1500 } });

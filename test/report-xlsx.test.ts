@@ -25,7 +25,7 @@ import { sheetBacklog } from '../src/report/xlsx-lines.js';
 import { cellText, poundsText, xmlSafe, xmlText } from '../src/report/xlsx-xml.js';
 import { recalculate } from './support/libreoffice.js';
 
-const SHEETS = ['Summary', 'Schemes', 'Budget reconciliation', 'Risk share', 'Journals', 'Agreement of balances', 'Unmapped'];
+const SHEETS = ['Summary', 'Schemes', 'Budget reconciliation', 'Contracts', 'Metrics', 'Risk share', 'Multi-year', 'Journals', 'Agreement of balances', 'Unmapped'];
 const HYPERLINK = '=HYPERLINK("http://x","y")';
 const FIGURES = ['annualBudgetPence', 'ytdBudgetPence', 'ytdActualPence', 'ytdVariancePence', 'fotPence', 'fotVariancePence'] as const;
 
@@ -169,6 +169,42 @@ describe('XLSX report: structure read back with exceljs', () => {
       [undefined, 'pkw', 1, 2, 300_000],
       [undefined, 'pkw', 2, 3, -200_000],
     ]);
+  });
+
+  it('lists each contract with value, due and spend, spend − due as a live formula, and totals', () => {
+    const ws = book.getWorksheet('Contracts')!;
+    const n = rowWhere(ws, 1, 'step-down-beds');
+    const row = ws.getRow(n);
+    expect([row.getCell(4).value, pence(row.getCell(5).value), row.getCell(6).value, pence(row.getCell(8).value), pence(row.getCell(9).value), row.getCell(10).formula, pence(row.getCell(10).result)]).toEqual([
+      'cost and volume',
+      432_000_000,
+      5385,
+      107_700_000,
+      111_000_000,
+      `ROUND(I${n}-H${n},2)`,
+      3_300_000,
+    ]);
+    const total = ws.getRow(rowWhere(ws, 1, 'Total'));
+    expect(pence(total.getCell(9).result)).toBe(data.contracts!.rows.reduce((sum, r) => sum + r.spendYtdPence, 0));
+  });
+
+  it('lists each metric month by month with plan, actual, actual − plan and RAG as a word', () => {
+    const ws = book.getWorksheet('Metrics')!;
+    const rows: unknown[][] = [];
+    ws.eachRow((row) => void (row.getCell(1).value === 'nel-admissions' ? rows.push((row.values as unknown[]).slice(5)) : undefined));
+    expect(rows).toEqual([
+      ['2025-26 M01', 5450, 5380, -70, 'Green'],
+      ['2025-26 M02', 5450, 5610, 160, 'Amber'],
+      ['2025-26 M03', 5450, 5790, 340, 'Red'],
+    ]);
+  });
+
+  it('leaves out the Contracts and Metrics sheets for a fund without them', async () => {
+    const plain = fixture();
+    plain.contracts = null;
+    plain.metrics = null;
+    const result = await renderReportXlsx(plain, [], path.join(dir, 'plain.xlsx'));
+    expect(result.sheets).toEqual([...SHEETS.filter((s) => s !== 'Contracts' && s !== 'Metrics'), 'Lines']);
   });
 
   it('streams the lines under one union header with every original column', () => {

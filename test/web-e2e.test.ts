@@ -218,6 +218,7 @@ describe('the web app in Chromium, end to end', () => {
     expect(await page.locator('.tandem-audit-action').allTextContents()).toContain('close');
     await visit('/imports', 'imports-as-approver');
     await visit('/suspense', 'suspense-empty');
+    for (const [url, name] of [['/governance', 'governance'], ['/governance/decisions', 'decisions'], ['/governance/years', 'years'], ['/governance/returns', 'returns'], ['/governance/dissolution', 'dissolution']] as const) await visit(url, name);
   });
 
   it('made no request to another origin, and had no CSP violation or script error', () => {

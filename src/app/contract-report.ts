@@ -10,7 +10,8 @@
 // (as "matched outside its schemes"), never silently added or dropped.
 
 import type { CalcStep } from '../domain/calc-step.js';
-import { contractDue, type Contract } from '../domain/contracts.js';
+import type { Agreement } from '../domain/agreement.js';
+import { contractDue, type Contract, type ContractRegister } from '../domain/contracts.js';
 import { compileRules, type LineMapper } from '../domain/mapping.js';
 import { sumPence, type Pence } from '../domain/money.js';
 import { formatPeriod, formatYear, monthOf, periodKey, yearOf, type PeriodKey } from '../domain/period.js';
@@ -74,21 +75,22 @@ async function latestPeriod(ctx: AppContext, fundId: string): Promise<PeriodKey>
   return Math.max(...all);
 }
 
-export async function contractsReport(ctx: AppContext, options: { fundId?: string; period?: PeriodKey } = {}): Promise<ContractsReport> {
-  const fundId = await resolveFund(ctx, options.fundId);
-  const { record: registerRecord, register } = await registerInForce(ctx, fundId);
-  const period = options.period ?? (await latestPeriod(ctx, fundId));
-  const { agreement, record } = await agreementForPeriod(ctx, fundId, period);
+/** What the rows are made from: the register, the agreement, and the year's measures and totals. */
+export interface ContractRowsInput {
+  register: ContractRegister;
+  agreement: Agreement;
+  agreementVersion: number;
+  period: PeriodKey;
+  activity: readonly MeasureInForce[];
+  outcomes: readonly MeasureInForce[];
+  /** Per ledger, its totals of the contract year up to the period by period, status, scheme and codes. */
+  totalsByLedger: ReadonlyMap<string, readonly Omit<LiveTotalRow, 'ledgerId'>[]>;
+}
+
+/** Each contract's row (pure): `tandem contracts` reads live totals; the monthly report those its close read. */
+export function contractRows(input: ContractRowsInput): { rows: ContractRow[]; warnings: string[] } {
+  const { register, agreement, period } = input;
   const warnings: string[] = [];
-  const activity = await ctx.store.measuresInForce(fundId, 'activity');
-  const outcomes = await ctx.store.measuresInForce(fundId, 'outcomes');
-
-  const yearStart = periodKey(yearOf(period), 1);
-  const totalsByLedger = new Map<string, LiveTotalRow[]>();
-  for (const ledgerId of new Set(register.contracts.flatMap((c) => c.spend.map((s) => s.ledger)))) {
-    totalsByLedger.set(ledgerId, await ctx.store.liveTotals({ fundId, ledgerId, fromPeriod: yearStart, toPeriod: period }, ['period', 'status', 'scheme', 'codes']));
-  }
-
   const rows = register.contracts.map((contract): ContractRow => {
     const spend = { ytd: 0, month: 0, outside: 0 };
     const matchers: { ledger: string; map: LineMapper }[] = [];
@@ -96,10 +98,10 @@ export async function contractsReport(ctx: AppContext, options: { fundId?: strin
       const ledger = agreement.ledgers.find((l) => l.id === s.ledger);
       const compiled = ledger ? compileRules([s.rule], ledger.file.columns.codes) : undefined;
       if (compiled?.ok) matchers.push({ ledger: s.ledger, map: compiled.map });
-      else warnings.push(`${contract.id}: spend entry ${s.rule.index + 1} (ledger ${s.ledger}) no longer fits the agreement in force (version ${record.version}): the ledger or its code column is gone`);
+      else warnings.push(`${contract.id}: spend entry ${s.rule.index + 1} (ledger ${s.ledger}) no longer fits the agreement in force (version ${input.agreementVersion}): the ledger or its code column is gone`);
     }
     for (const m of matchers) {
-      for (const row of totalsByLedger.get(m.ledger) ?? []) {
+      for (const row of input.totalsByLedger.get(m.ledger) ?? []) {
         if (m.map(JSON.parse(row.codes) as string[]).status !== 'mapped') continue;
         if (row.status === 'mapped' && row.schemeId !== null && contract.schemes.includes(row.schemeId)) {
           spend.ytd += row.amountPence;
@@ -107,9 +109,9 @@ export async function contractsReport(ctx: AppContext, options: { fundId?: strin
         } else spend.outside += row.amountPence;
       }
     }
-    for (const scheme of contract.schemes) if (!agreement.schemes.some((s) => s.id === scheme)) warnings.push(`${contract.id}: scheme ${scheme} is not in the agreement in force (version ${record.version})`);
-    const units = monthlyCounts(activity, contract.id, period);
-    const achieved = monthlyCounts(outcomes, contract.id, period);
+    for (const scheme of contract.schemes) if (!agreement.schemes.some((s) => s.id === scheme)) warnings.push(`${contract.id}: scheme ${scheme} is not in the agreement in force (version ${input.agreementVersion})`);
+    const units = monthlyCounts(input.activity, contract.id, period);
+    const achieved = monthlyCounts(input.outcomes, contract.id, period);
     const due = contractDue(contract, period, contract.payment.kind === 'outcome' ? achieved : units);
     const provider = register.providers.find((p) => p.id === contract.provider);
     return {
@@ -134,6 +136,32 @@ export async function contractsReport(ctx: AppContext, options: { fundId?: strin
       spendMinusDuePence: spend.ytd - due.ytdPence,
     };
   });
+  return { rows, warnings };
+}
+
+/** The register's totals row. */
+export function contractTotals(rows: readonly ContractRow[]): ContractsReport['totals'] {
+  return {
+    annualValuePence: sumPence(rows.map((r) => r.annualValuePence)),
+    dueYtdPence: sumPence(rows.map((r) => r.dueYtdPence)),
+    spendYtdPence: sumPence(rows.map((r) => r.spendYtdPence)),
+  };
+}
+
+export async function contractsReport(ctx: AppContext, options: { fundId?: string; period?: PeriodKey } = {}): Promise<ContractsReport> {
+  const fundId = await resolveFund(ctx, options.fundId);
+  const { record: registerRecord, register } = await registerInForce(ctx, fundId);
+  const period = options.period ?? (await latestPeriod(ctx, fundId));
+  const { agreement, record } = await agreementForPeriod(ctx, fundId, period);
+  const activity = await ctx.store.measuresInForce(fundId, 'activity');
+  const outcomes = await ctx.store.measuresInForce(fundId, 'outcomes');
+
+  const yearStart = periodKey(yearOf(period), 1);
+  const totalsByLedger = new Map<string, LiveTotalRow[]>();
+  for (const ledgerId of new Set(register.contracts.flatMap((c) => c.spend.map((s) => s.ledger)))) {
+    totalsByLedger.set(ledgerId, await ctx.store.liveTotals({ fundId, ledgerId, fromPeriod: yearStart, toPeriod: period }, ['period', 'status', 'scheme', 'codes']));
+  }
+  const { rows, warnings } = contractRows({ register, agreement, agreementVersion: record.version, period, activity, outcomes, totalsByLedger });
   return {
     fundId,
     year: formatYear(yearOf(period)),
@@ -141,11 +169,7 @@ export async function contractsReport(ctx: AppContext, options: { fundId?: strin
     registerVersion: registerRecord.version,
     agreementVersion: record.version,
     contracts: rows,
-    totals: {
-      annualValuePence: sumPence(rows.map((r) => r.annualValuePence)),
-      dueYtdPence: sumPence(rows.map((r) => r.dueYtdPence)),
-      spendYtdPence: sumPence(rows.map((r) => r.spendYtdPence)),
-    },
+    totals: contractTotals(rows),
     warnings,
   };
 }

@@ -13,6 +13,7 @@ import { readCloseRecord, type CloseDocument } from './close.js';
 import { isoNow, type AppContext } from './context.js';
 import { budgetReconciliationFor } from './decisions.js';
 import { codeColumnsOf } from './journal-export.js';
+import { reportPlanning } from './report-planning.js';
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
@@ -94,6 +95,7 @@ export async function buildReport(ctx: AppContext, request: { fundId?: string; p
     balances: close.agreementOfBalances,
     unmapped: close.unmapped,
     budgetReconciliation: await budgetReconciliationFor(ctx, { fundId, year: yearOf(request.period), upToVersion: close.agreementVersion }),
+    ...(await reportPlanning(ctx, fundId, close, record, request.period)),
     provenance: {
       agreementVersion: close.agreementVersion,
       closeVersion: close.closeVersion,

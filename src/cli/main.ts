@@ -44,6 +44,7 @@ const COMMANDS: [string, Commands][] = [
   ['activity', async () => [(await import('./commands/contracts.js')).activityCommand()]],
   ['outcomes', async () => [(await import('./commands/contracts.js')).outcomesCommand()]],
   ['metrics', async () => [(await import('./commands/contracts.js')).metricsCommand()]],
+  ['investments', async () => [(await import('./commands/investments.js')).investmentsCommand()]],
   ['returns', async () => [(await import('./commands/returns.js')).returnsCommand()]],
 ];
 

@@ -13,6 +13,7 @@ import type { Agreement } from '../domain/agreement.js';
 import type { Contract, ContractRegister } from '../domain/contracts.js';
 import type { PaymentTerms } from '../domain/payments.js';
 import { parsePeriodArg } from '../domain/period.js';
+import { toInvestment } from './investments.js';
 import { ContractRegisterSchema, type ContractDocOut, type ContractRegisterDoc } from './schema.js';
 import { validateRegister, type ContractFinding, type ContractProblemCode } from './validate.js';
 
@@ -65,6 +66,7 @@ function toRegister(doc: ContractRegisterDoc): ContractRegister {
     providers: doc.providers.map((p) => ({ id: p.id, name: p.name })),
     contracts: doc.contracts.map(toContract),
     metrics: doc.metrics.map((m) => ({ id: m.id, name: m.name, unit: m.unit, direction: m.direction, amberPercent: m.amber_percent, redPercent: m.red_percent })),
+    investments: doc.investments.map(toInvestment),
   };
 }
 

@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import { When } from '../agreement/schema-ledger.js';
 import { Id, NonNegativeAmount, percent, Ref } from '../agreement/schema-values.js';
+import { InvestmentDoc } from './schema-investments.js';
 
 const Count = z.int().min(0);
 
@@ -71,6 +72,7 @@ export const ContractRegisterSchema = z.strictObject({
   providers: z.array(z.strictObject({ id: Id, name: z.string().min(1) })).default([]),
   contracts: z.array(ContractDoc).default([]),
   metrics: z.array(MetricDoc).default([]),
+  investments: z.array(InvestmentDoc).default([]).describe('social investments repaid per outcome (docs/contracts.md#social-investment)'),
 });
 
 export type ContractRegisterDoc = z.output<typeof ContractRegisterSchema>;

@@ -9,11 +9,12 @@ import type { AgreementProblemCode, Segment } from '../agreement/problems.js';
 import type { Agreement } from '../domain/agreement.js';
 import { basisPoints } from '../domain/percent.js';
 import { formatPeriod, parsePeriodArg } from '../domain/period.js';
+import { investmentFindings, type InvestmentProblemCode } from './investments.js';
 import type { ContractDocOut, ContractRegisterDoc } from './schema.js';
 
 export const CONTRACT_PROBLEM_CODES = ['CONTRACT_PROVIDER_UNKNOWN', 'CONTRACT_LEDGER_UNKNOWN', 'CONTRACT_COLUMN_NOT_CODE', 'CONTRACT_TERM_INVALID'] as const;
 
-export type ContractProblemCode = AgreementProblemCode | (typeof CONTRACT_PROBLEM_CODES)[number];
+export type ContractProblemCode = AgreementProblemCode | (typeof CONTRACT_PROBLEM_CODES)[number] | InvestmentProblemCode;
 
 export interface ContractFinding {
   code: ContractProblemCode;
@@ -110,5 +111,6 @@ export function validateRegister(doc: ContractRegisterDoc, agreement: Agreement)
       found.push({ code: 'RAG_ORDER', at: ['metrics', index, 'amber_percent'], message: `amber_percent (${metric.amber_percent}) must not be above red_percent (${metric.red_percent})` });
     }
   });
+  found.push(...investmentFindings(doc.investments, doc.metrics, agreement));
   return found;
 }

@@ -8,6 +8,7 @@
 // year outside its term, so a contract starting in July pays nine twelfths of a year.
 
 import type { MappingRule } from './agreement.js';
+import type { Investment } from './investment-payments.js';
 import { countStep, gbp, moneyStep, whole, type CalcStep } from './calc-step.js';
 import { invariant, sumPence, type Pence } from './money.js';
 import { blockMonths, periodPayment, yearPayments, type PaymentTerms } from './payments.js';
@@ -63,6 +64,8 @@ export interface ContractRegister {
   providers: Provider[];
   contracts: Contract[];
   metrics: Metric[];
+  /** Social investments repaid per outcome; absent in registers stored before they existed. */
+  investments?: Investment[];
 }
 
 export function inTerm(contract: Pick<Contract, 'start' | 'end'>, period: PeriodKey): boolean {

@@ -50,7 +50,13 @@ export interface Journal {
   lines: JournalLine[];
 }
 
-export function journalTotals(journal: Journal): { debitPence: Pence; creditPence: Pence } {
+/**
+ * A journal Tandem writes for a partner to post: the close's, or a social investment's outcome
+ * payment (investment-journal.ts), which is raised on its own and is never part of a close.
+ */
+export type PostableJournal = Omit<Journal, 'kind'> & { kind: JournalKind | 'outcome_payment' };
+
+export function journalTotals(journal: Pick<Journal, 'lines'>): { debitPence: Pence; creditPence: Pence } {
   let debitPence = 0;
   let creditPence = 0;
   for (const line of journal.lines) {
@@ -61,7 +67,7 @@ export function journalTotals(journal: Journal): { debitPence: Pence; creditPenc
 }
 
 /** Every line one-sided and non-negative, and debits equal credits. */
-export function assertBalanced(journal: Journal): void {
+export function assertBalanced(journal: Pick<Journal, 'ref' | 'lines'>): void {
   for (const line of journal.lines) {
     invariant(
       Number.isSafeInteger(line.debitPence) && Number.isSafeInteger(line.creditPence) && line.debitPence >= 0 && line.creditPence >= 0,

@@ -56,56 +56,84 @@ export interface RepaymentSchedule {
   investorReturnPence: Pence;
 }
 
-function checkTerms(inv: SocialInvestment): void {
-  for (const [what, n] of [['baseline', inv.baselineAdmissions], ['minimum avoided', inv.minimumAvoided]] as const) {
-    invariant(Number.isSafeInteger(n) && n >= 0, `${inv.id}: ${what} admissions must be a non-negative whole number, got ${n}`);
+/** The terms one outcome payment is worked out under (a SocialInvestment has them; so does a register's arrangement). */
+export interface RepaymentTerms {
+  id: string;
+  pencePerAvoidedAdmission: Pence;
+  minimumAvoided: number;
+  totalCapPence: Pence;
+  yearCapPence: Pence | null;
+}
+
+/** What one measured stretch (a year, or a month of one) earns and is due, with its steps. */
+export interface OutcomeRepayment {
+  avoided: number;
+  outcomeMet: boolean;
+  earnedPence: Pence;
+  duePence: Pence;
+  steps: CalcStep[];
+}
+
+function checkTerms(terms: RepaymentTerms): void {
+  invariant(Number.isSafeInteger(terms.minimumAvoided) && terms.minimumAvoided >= 0, `${terms.id}: minimum avoided must be a non-negative whole number, got ${terms.minimumAvoided}`);
+  assertPence(terms.pencePerAvoidedAdmission, 'price per avoided admission');
+  assertPence(terms.totalCapPence, 'total cap');
+  invariant(terms.totalCapPence >= 0 && terms.pencePerAvoidedAdmission >= 0, `${terms.id}: prices and caps are not negative`);
+  if (terms.yearCapPence !== null) assertPence(terms.yearCapPence, 'year cap');
+}
+
+/**
+ * One stretch's repayment: avoided = max(0, baseline − actual); nothing if none or fewer than the
+ * minimum were avoided; otherwise avoided × price, capped by what is left of the year cap (after
+ * `before.inYearPence` already due in the same year) and of the total cap (after `before.totalPence`).
+ */
+export function outcomeRepayment(terms: RepaymentTerms, baseline: number, actual: number, before: { totalPence: Pence; inYearPence: Pence }, dueText: string, measuredAs: 'actual' | 'planned' = 'actual'): OutcomeRepayment {
+  checkTerms(terms);
+  for (const [what, n] of [['baseline', baseline], ['actual', actual]] as const) {
+    invariant(Number.isSafeInteger(n) && n >= 0, `${terms.id}: ${what} admissions must be a non-negative whole number, got ${n}`);
   }
-  assertPence(inv.pencePerAvoidedAdmission, 'price per avoided admission');
-  assertPence(inv.totalCapPence, 'total cap');
-  invariant(inv.totalCapPence >= 0 && inv.pencePerAvoidedAdmission >= 0, `${inv.id}: prices and caps are not negative`);
-  if (inv.yearCapPence !== null) assertPence(inv.yearCapPence, 'year cap');
+  const avoided = Math.max(0, baseline - actual);
+  const steps: CalcStep[] = [countStep('avoided', avoided, `avoided admissions = max(0, baseline ${whole(baseline)} − ${measuredAs} ${whole(actual)}) = ${whole(avoided)}`)];
+  if (avoided === 0 || avoided < terms.minimumAvoided) {
+    const why = avoided === 0 ? 'no admissions were avoided' : `${whole(avoided)} avoided is below the minimum of ${whole(terms.minimumAvoided)}`;
+    steps.push(moneyStep('due', 0, `outcome missed (${why}): nothing is due`));
+    return { avoided, outcomeMet: false, earnedPence: 0, duePence: 0, steps };
+  }
+  const earned = timesCount(terms.pencePerAvoidedAdmission, avoided);
+  steps.push(moneyStep('earned', earned, `${whole(avoided)} × ${gbp(terms.pencePerAvoidedAdmission)} = ${gbp(earned)}`));
+  let due = earned;
+  if (terms.yearCapPence !== null) {
+    const yearRoom = Math.max(0, terms.yearCapPence - before.inYearPence);
+    if (due > yearRoom) {
+      due = yearRoom;
+      const text = before.inYearPence === 0 ? `capped at ${gbp(terms.yearCapPence)} a year` : `capped by what is left of the year cap: ${gbp(terms.yearCapPence)} − ${gbp(before.inYearPence)} already due this year = ${gbp(yearRoom)}`;
+      steps.push(moneyStep('capped_year', due, text));
+    }
+  }
+  const room = Math.max(0, terms.totalCapPence - before.totalPence);
+  if (due > room) {
+    due = room;
+    steps.push(moneyStep('capped_total', due, `capped by what is left of the total cap: ${gbp(terms.totalCapPence)} − ${gbp(before.totalPence)} already due = ${gbp(room)}`));
+  }
+  steps.push(moneyStep('due', due, `${dueText}: ${gbp(due)}`));
+  invariant(due >= 0 && due <= earned && before.totalPence + due <= Math.max(terms.totalCapPence, before.totalPence), 'a repayment never exceeds what was earned or the caps');
+  return { avoided, outcomeMet: true, earnedPence: earned, duePence: due, steps };
 }
 
 /** One year's repayment, given what has already been repaid in earlier years. */
 export function repaymentForYear(inv: SocialInvestment, year: YearStart, actualAdmissions: number, repaidBeforePence: Pence): RepaymentYear {
-  checkTerms(inv);
-  invariant(Number.isSafeInteger(actualAdmissions) && actualAdmissions >= 0, `${inv.id}: admissions must be a non-negative whole number, got ${actualAdmissions}`);
-  const baseline = inv.baselineAdmissions;
-  const avoided = Math.max(0, baseline - actualAdmissions);
-  const steps: CalcStep[] = [
-    countStep('avoided', avoided, `avoided admissions = max(0, baseline ${whole(baseline)} − actual ${whole(actualAdmissions)}) = ${whole(avoided)}`),
-  ];
-  const result = (earned: Pence, due: Pence, met: boolean): RepaymentYear => ({
+  const r = outcomeRepayment(inv, inv.baselineAdmissions, actualAdmissions, { totalPence: repaidBeforePence, inYearPence: 0 }, `due for ${formatYear(year)}`);
+  return {
     year,
-    baselineAdmissions: baseline,
+    baselineAdmissions: inv.baselineAdmissions,
     actualAdmissions,
-    avoidedAdmissions: avoided,
-    outcomeMet: met,
-    earnedPence: earned,
-    duePence: due,
-    cumulativePence: repaidBeforePence + due,
-    steps,
-  });
-  if (avoided === 0 || avoided < inv.minimumAvoided) {
-    const why = avoided === 0 ? 'no admissions were avoided' : `${whole(avoided)} avoided is below the minimum of ${whole(inv.minimumAvoided)}`;
-    steps.push(moneyStep('due', 0, `outcome missed (${why}): nothing is due`));
-    return result(0, 0, false);
-  }
-  const earned = timesCount(inv.pencePerAvoidedAdmission, avoided);
-  steps.push(moneyStep('earned', earned, `${whole(avoided)} × ${gbp(inv.pencePerAvoidedAdmission)} = ${gbp(earned)}`));
-  let due = earned;
-  if (inv.yearCapPence !== null && due > inv.yearCapPence) {
-    due = inv.yearCapPence;
-    steps.push(moneyStep('capped_year', due, `capped at ${gbp(inv.yearCapPence)} a year`));
-  }
-  const room = Math.max(0, inv.totalCapPence - repaidBeforePence);
-  if (due > room) {
-    due = room;
-    steps.push(moneyStep('capped_total', due, `capped by what is left of the total cap: ${gbp(inv.totalCapPence)} − ${gbp(repaidBeforePence)} already due = ${gbp(room)}`));
-  }
-  steps.push(moneyStep('due', due, `due for ${formatYear(year)}: ${gbp(due)}`));
-  invariant(due >= 0 && due <= earned && repaidBeforePence + due <= Math.max(inv.totalCapPence, repaidBeforePence), 'a repayment never exceeds what was earned or the caps');
-  return result(earned, due, true);
+    avoidedAdmissions: r.avoided,
+    outcomeMet: r.outcomeMet,
+    earnedPence: r.earnedPence,
+    duePence: r.duePence,
+    cumulativePence: repaidBeforePence + r.duePence,
+    steps: r.steps,
+  };
 }
 
 /**

@@ -4,7 +4,7 @@
 // before a byte is written, and text cells are guarded against spreadsheet formula injection.
 
 import Papa from 'papaparse';
-import { assertBalanced, type Journal, type JournalLine } from '../domain/journal.js';
+import { assertBalanced, type JournalLine, type PostableJournal } from '../domain/journal.js';
 import { formatPounds, invariant, type Pence } from '../domain/money.js';
 
 const LEADING_COLUMNS = ['Date', 'Period', 'Journal Ref'] as const;
@@ -20,7 +20,7 @@ export function journalsCsvHeader(codeColumns: readonly string[]): string[] {
  * One CSV (RFC 4180, CRLF line endings, ending with CRLF) holding every line of `journals`.
  * Throws InvariantError, writing nothing, if any journal does not balance.
  */
-export function journalsToCsv(journals: readonly Journal[], codeColumns: readonly string[]): string {
+export function journalsToCsv(journals: readonly PostableJournal[], codeColumns: readonly string[]): string {
   for (const journal of journals) {
     assertBalanced(journal);
     invariant(ISO_DATE.test(journal.date), `journal ${journal.ref}: date "${journal.date}" is not YYYY-MM-DD`);
@@ -33,7 +33,7 @@ export function journalsToCsv(journals: readonly Journal[], codeColumns: readonl
   return `${text}\r\n`;
 }
 
-function lineRow(journal: Journal, line: JournalLine, codeColumns: readonly string[]): string[] {
+function lineRow(journal: PostableJournal, line: JournalLine, codeColumns: readonly string[]): string[] {
   return [
     journal.date,
     guardFormula(journal.period),

@@ -4,7 +4,7 @@
 // commodity (`1234.56 GBP`: ASCII, two decimals, no grouping) and every account it uses.
 
 import { ID_PATTERN } from '../agreement/schema-values.js';
-import { assertBalanced, type Journal, type JournalLine } from '../domain/journal.js';
+import { assertBalanced, type JournalLine, type PostableJournal } from '../domain/journal.js';
 import { formatPounds, invariant } from '../domain/money.js';
 import { codeValue, ISO_DATE } from './journals-csv.js';
 
@@ -55,7 +55,7 @@ function amountText(line: JournalLine): string {
  * does not balance, a date is not YYYY-MM-DD, or two different code combinations would share an
  * account name once made safe.
  */
-export function journalsToLedgerText(journals: readonly Journal[], codeColumns: readonly string[]): string {
+export function journalsToLedgerText(journals: readonly PostableJournal[], codeColumns: readonly string[]): string {
   const accounts = new Map<string, string>(); // account name → the raw codes it stands for
   for (const journal of journals) {
     assertBalanced(journal);

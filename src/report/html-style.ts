@@ -3,6 +3,26 @@
 // ruled tables with right-aligned tabular figures, RAG as a labelled badge, and print rules for
 // A4 landscape with each section on a new page (the PDF is printed from this same HTML).
 
+import { html, raw, type Html } from './escape.js';
+
+/**
+ * The opening of a self-contained Tandem HTML file (the monthly report, the memorandum account, a
+ * scenario): no request may leave the file (the CSP allows only its own inline styles and data:
+ * images), the report's styles, and any extra CSS of that document.
+ */
+export function standaloneHead(title: string, extraCss = ''): Html {
+  return html`<!DOCTYPE html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta name="generator" content="Tandem">
+<title>${title}</title>
+<style>${raw(REPORT_CSS)}${raw(extraCss)}</style>
+</head>`;
+}
+
 export const REPORT_CSS = `
 :root {
   --ink: #0b0c0c; --muted: #505a5f; --rule: #b1b4b6; --light: #f3f2f1; --blue: #1d70b8;

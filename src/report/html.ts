@@ -4,10 +4,11 @@
 // The PDF (pdf.ts) is printed from this same page. Every text value is escaped (escape.ts).
 
 import { invariant } from '../domain/money.js';
-import { html, raw } from './escape.js';
+import { html } from './escape.js';
 import { balancesSection, journalsSection, provenanceSection, unmappedSection } from './html-ledger.js';
 import { budgetSection, chartsSection, poolsSection, riskShareSection, summarySection, titleBlock } from './html-sections.js';
-import { REPORT_CSS } from './html-style.js';
+import { contractsSection, metricsSection, multiYearSection, planningSectionIds } from './html-planning.js';
+import { standaloneHead } from './html-style.js';
 import type { ReportData, ReportFigures } from './report-data.js';
 
 const AMOUNTS = ['annualBudgetPence', 'ytdBudgetPence', 'ytdActualPence', 'ytdVariancePence', 'fotPence', 'fotVariancePence'] as const satisfies readonly (keyof ReportFigures)[];
@@ -21,42 +22,39 @@ function checkSummary(data: ReportData): void {
   }
 }
 
-const SECTIONS = [
+/** The report's sections in order; contracts and metrics only when the fund has them. */
+const sections = (data: ReportData): (readonly [string, string])[] => [
   ['summary', 'Fund summary'],
   ['schemes', 'Schemes by pool'],
   ['budget', 'Budget reconciliation'],
+  ...planningSectionIds(data),
   ['risk-share', 'Risk share'],
   ['charts', 'Trends and variances'],
+  ['multi-year', 'The fund over the years'],
   ['journals', 'Journals'],
   ['balances', 'Agreement of balances'],
   ['unmapped', 'Unmapped lines'],
   ['provenance', 'Provenance'],
-] as const;
+];
 
 /** The whole report page. */
 export function renderReportHtml(data: ReportData): string {
   checkSummary(data);
   const title = `${data.fund.name}: joint finance report, ${data.monthName} (${data.period}) – ${data.classification}`;
-  const page = html`<!DOCTYPE html>
-<html lang="en-GB">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<meta name="generator" content="Tandem">
-<title>${title}</title>
-<style>${raw(REPORT_CSS)}</style>
-</head>
+  const page = html`${standaloneHead(title)}
 <body>
 ${titleBlock(data)}
 <div class="page">
-<nav class="contents" aria-label="Contents"><strong>Contents</strong><ol>${SECTIONS.map(([id, label]) => html`<li><a href="#${id}">${label}</a></li>`)}</ol></nav>
+<nav class="contents" aria-label="Contents"><strong>Contents</strong><ol>${sections(data).map(([id, label]) => html`<li><a href="#${id}">${label}</a></li>`)}</ol></nav>
 <main>
 ${summarySection(data)}
 ${poolsSection(data)}
 ${budgetSection(data)}
+${contractsSection(data)}
+${metricsSection(data)}
 ${riskShareSection(data)}
 ${chartsSection(data)}
+${multiYearSection(data)}
 ${journalsSection(data)}
 ${balancesSection(data)}
 ${unmappedSection(data)}

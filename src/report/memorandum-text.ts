@@ -5,9 +5,9 @@
 
 import type { MemorandumPool } from '../domain/memorandum.js';
 import { formatPounds, type Pence } from '../domain/money.js';
-import { html, raw, type Html } from './escape.js';
+import { html, type Html } from './escape.js';
 import { formatTimestamp } from './html-sections.js';
-import { REPORT_CSS } from './html-style.js';
+import { standaloneHead } from './html-style.js';
 import { provenanceLine, type MemorandumReturn } from './returns-data.js';
 
 const money = (p: Pence) => formatPounds(p, { symbol: true });
@@ -71,16 +71,7 @@ ${p.shares.map((x) => html`<tr><th scope="row">${x.name}</th><td class="num">${m
 export function renderMemorandumHtml(data: MemorandumReturn): string {
   const { account, provenance } = data;
   const title = `${account.fundName}: pooled budget memorandum account ${account.year}`;
-  return html`<!DOCTYPE html>
-<html lang="en-GB">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<meta name="generator" content="Tandem">
-<title>${title}</title>
-<style>${raw(REPORT_CSS)}</style>
-</head>
+  return html`${standaloneHead(title)}
 <body>
 <div class="marking-bar">OFFICIAL</div>
 <div class="page">

@@ -7,6 +7,8 @@ import type { Rag } from '../domain/close-figures.js';
 import type { Journal } from '../domain/journal.js';
 import type { Pence } from '../domain/money.js';
 import type { ReconciliationRow } from './budget-reconciliation.js';
+import type { MetricRow } from './metrics.js';
+import type { MultiYearView } from './multi-year.js';
 
 /** The figures of one row of the report: a scheme, a pool, a subtotal or the whole fund. */
 export interface ReportFigures {
@@ -74,6 +76,23 @@ export interface ReportLedgerJournals {
   journals: Journal[];
 }
 
+/** One contract next to the money (docs/contracts.md): its value, and spend and due for the year to date. */
+export interface ReportContract {
+  id: string;
+  name: string;
+  provider: string;
+  mechanism: 'block' | 'cost_and_volume' | 'outcome';
+  annualValuePence: Pence;
+  unitsYtd: number;
+  outcomesYtd: number;
+  dueYtdPence: Pence;
+  spendYtdPence: Pence;
+  /** Spend − due: positive when more was spent than the mechanism makes due. */
+  spendMinusDuePence: Pence;
+  /** Lines its spend conditions match that are mapped elsewhere, out of scope or unmapped. */
+  matchedOutsideSchemesPence: Pence;
+}
+
 export interface ReportData {
   fund: { id: string; name: string };
   /** "2025-26 M03" */
@@ -101,6 +120,16 @@ export interface ReportData {
    * (as at the close's agreement version), and the budget now (budget-reconciliation.ts).
    */
   budgetReconciliation: ReconciliationRow[];
+  /**
+   * The contracts of the register version in force at the close (the latest loaded at or before
+   * it), with activity and outcomes as they stood then and spend from the batches the close read;
+   * null when there was no register or it has no contracts.
+   */
+  contracts: { registerVersion: number; rows: ReportContract[]; warnings: string[] } | null;
+  /** The register's metrics up to the report's period, measures as they stood at the close; null when none. */
+  metrics: { registerVersion: number; rows: MetricRow[] } | null;
+  /** Each year of the agreement as at the close (src/report/multi-year.ts, docs/year-end.md). */
+  multiYear: MultiYearView;
   provenance: {
     agreementVersion: number;
     closeVersion: number;

@@ -9,9 +9,9 @@ import type { Comparison } from '../domain/scenario-compare.js';
 import type { FundYear, ScenarioProjection } from '../domain/scenario.js';
 import type { RepaymentSchedule } from '../domain/social-investment.js';
 import { barChart } from './charts.js';
-import { html, raw, type Html } from './escape.js';
+import { html, type Html } from './escape.js';
 import { formatTimestamp } from './html-sections.js';
-import { REPORT_CSS } from './html-style.js';
+import { standaloneHead } from './html-style.js';
 
 const EXTRA_CSS = `
 .scenario-note { border-left: 6px solid var(--blue); background: var(--light); padding: 10px 16px; margin: 0 0 20px; }
@@ -21,7 +21,7 @@ const EXTRA_CSS = `
 const k = (p: Pence) => formatThousands(p);
 const exact = (p: Pence) => formatPounds(p, { symbol: true });
 
-const FUND_ROWS: [keyof FundYear, string][] = [
+export const FUND_ROWS: [keyof FundYear, string][] = [
   ['budgetPence', 'Budget (contributions, one-off money and investors’ capital)'],
   ['oneOffPence', 'of which partners’ one-off double-running money'],
   ['investorCapitalPence', 'of which social investors’ capital'],
@@ -138,16 +138,7 @@ ${partners.map((p) => row(`${p.name}: share of the gap`, (y) => y.partnerShares[
 
 export function renderScenarioHtml(scenarios: readonly ScenarioProjection[], comparison: Comparison | null, generatedAt: string): string {
   const title = comparison ? `Scenarios: ${comparison.first.name} and ${comparison.second.name}` : `Scenario: ${scenarios[0]!.scenario.name}`;
-  const page = html`<!DOCTYPE html>
-<html lang="en-GB">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<meta name="generator" content="Tandem">
-<title>${title}</title>
-<style>${raw(REPORT_CSS)}${raw(EXTRA_CSS)}</style>
-</head>
+  const page = html`${standaloneHead(title, EXTRA_CSS)}
 <body>
 <div class="marking-bar">PLANNING SCENARIO – NOT THE RECORDED BOOKS</div>
 <div class="page">

@@ -64,6 +64,9 @@ export interface ContractStore {
   /** Stores a batch and its lines (call within a transaction) and returns the batch id. */
   insertMeasureBatch(batch: Omit<MeasureBatchRecord, 'id'>, lines: MeasureLine[]): Promise<number>;
   listMeasureBatches(fundId: string, kind?: MeasureKind): Promise<MeasureBatchRecord[]>;
-  /** Every subject and period of the kind, each from the latest batch that gives it, by subject then period. */
-  measuresInForce(fundId: string, kind: MeasureKind): Promise<MeasureInForce[]>;
+  /**
+   * Every subject and period of the kind, each from the latest batch that gives it, by subject then
+   * period; with `upToBatchId`, as they stood when that batch was the latest (a report of a close).
+   */
+  measuresInForce(fundId: string, kind: MeasureKind, upToBatchId?: number): Promise<MeasureInForce[]>;
 }

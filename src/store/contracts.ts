@@ -86,12 +86,13 @@ export async function listMeasureBatches(db: Driver, fundId: string, kind?: Meas
   return rows.map(batchFrom);
 }
 
-export async function measuresInForce(db: Driver, fundId: string, kind: MeasureKind): Promise<MeasureInForce[]> {
+export async function measuresInForce(db: Driver, fundId: string, kind: MeasureKind, upToBatchId?: number): Promise<MeasureInForce[]> {
   // Read in index order (subject, period, batch): the last row of each subject and period is
   // the latest batch's. A fund holds a few lines per contract and month, so no SQL window is needed.
+  const upTo = upToBatchId === undefined ? '' : ' AND batch_id <= ?';
   const rows = await db.all(
-    'SELECT batch_id, line_no, subject, period, value, plan, note FROM measure_lines WHERE fund_id = ? AND kind = ? ORDER BY subject, period, batch_id',
-    [fundId, kind],
+    `SELECT batch_id, line_no, subject, period, value, plan, note FROM measure_lines WHERE fund_id = ? AND kind = ?${upTo} ORDER BY subject, period, batch_id`,
+    upToBatchId === undefined ? [fundId, kind] : [fundId, kind, upToBatchId],
   );
   const latest = new Map<string, MeasureInForce>();
   for (const row of rows) {

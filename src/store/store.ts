@@ -103,7 +103,7 @@ export function createStore(db: Driver): Store {
     findMeasureBatchBySha256: (fundId, kind, sha256) => contracts.findMeasureBatchBySha256(db, fundId, kind, sha256),
     insertMeasureBatch: (batch, lines) => contracts.insertMeasureBatch(db, batch, lines),
     listMeasureBatches: (fundId, kind) => contracts.listMeasureBatches(db, fundId, kind),
-    measuresInForce: (fundId, kind) => contracts.measuresInForce(db, fundId, kind),
+    measuresInForce: (fundId, kind, upToBatchId) => contracts.measuresInForce(db, fundId, kind, upToBatchId),
 
     insertYearEnd: (record) => yearEnds.insertYearEnd(db, record),
     getYearEnd: (fundId, year) => yearEnds.getYearEnd(db, fundId, year),

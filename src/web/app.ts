@@ -15,9 +15,12 @@ import { authRoutes } from './routes/auth.js';
 import { closeRoutes } from './routes/close.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { downloadRoutes } from './routes/downloads.js';
+import { governanceRoutes } from './routes/governance.js';
 import { importJobRoutes, importRoutes } from './routes/imports.js';
 import { lineRoutes } from './routes/lines.js';
+import { planningRoutes } from './routes/planning.js';
 import { poolRoutes } from './routes/pools.js';
+import { scenarioRoutes, scenarioUploadLimit } from './routes/scenarios.js';
 import { suspenseRoutes } from './routes/suspense.js';
 import { csrfProtection, loadSession, securityHeaders, withDeps } from './security.js';
 
@@ -28,6 +31,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   apiRoutes(app, { maxUploadBytes: deps.maxUploadBytes }); // /api/*: before the page session/CSRF middleware, as it authenticates itself (src/web/api/api.ts)
   const jobs = new ImportJobs(deps.now);
   importJobRoutes(app, jobs); // the upload size limit, and job progress answered without the database (routes/imports.ts)
+  scenarioUploadLimit(app); // before the session/CSRF middleware reads the body (routes/scenarios.ts)
   app.use('*', loadSession(), csrfProtection());
   authRoutes(app);
   dashboardRoutes(app);
@@ -38,6 +42,9 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   downloadRoutes(app);
   closeRoutes(app);
   agreementRoutes(app);
+  governanceRoutes(app);
+  planningRoutes(app);
+  scenarioRoutes(app);
   auditRoutes(app);
   app.notFound((c) => c.html(page({ title: 'Page not found', session: c.get('session') ?? null, body: html`<h1 class="govuk-heading-l">Page not found</h1>` }), 404));
   app.onError((error, c) => {

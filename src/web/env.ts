@@ -14,6 +14,8 @@ export interface WebDeps {
   secureCookies: boolean;
   /** Largest accepted upload (ledger extract or forecasts), in bytes; default 100 MiB. */
   maxUploadBytes?: number;
+  /** A folder of example scenario files offered on /planning/scenarios (`tandem serve --scenarios`); none by default. */
+  scenariosDir?: string;
 }
 
 export type WebEnv = { Variables: { session: SessionInfo | null; deps: WebDeps } };

@@ -26,6 +26,8 @@ const NAV: { href: string; label: string; action: Action }[] = [
   { href: '/downloads', label: 'Downloads', action: 'report.download' },
   { href: '/close', label: 'Close', action: 'fund.view' },
   { href: '/agreement', label: 'Agreement', action: 'agreement.view' },
+  { href: '/governance', label: 'Governance', action: 'fund.view' },
+  { href: '/planning', label: 'Planning', action: 'fund.view' },
   { href: '/audit', label: 'Audit log', action: 'audit.view' },
 ];
 

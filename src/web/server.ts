@@ -18,10 +18,12 @@ export interface ServerOptions {
   now?: () => Date;
   /** Largest accepted upload in bytes (default 100 MiB). */
   maxUploadBytes?: number;
+  /** A folder of example scenarios offered on /planning/scenarios. */
+  scenariosDir?: string;
 }
 
 export function startWebServer(options: ServerOptions): Promise<RunningServer> {
-  const app = createWebApp({ store: options.store, now: options.now ?? (() => new Date()), secureCookies: options.secureCookies ?? false, maxUploadBytes: options.maxUploadBytes });
+  const app = createWebApp({ store: options.store, now: options.now ?? (() => new Date()), secureCookies: options.secureCookies ?? false, maxUploadBytes: options.maxUploadBytes, scenariosDir: options.scenariosDir });
   return new Promise((resolve) => {
     const server: ServerType = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, (info) => {
       resolve({
