@@ -3,9 +3,10 @@
 // import all-or-nothing and idempotent, spend matched from the example ledgers' stored totals,
 // and each contract's payment worked out here by hand from the register's terms.
 
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { expect, it } from 'vitest';
 import { loadAgreement } from '../src/app/agreements.js';
 import { contractsReport } from '../src/app/contract-report.js';
@@ -103,6 +104,28 @@ describeEachStore('contracts, activity, outcomes and metrics', (current) => {
     const again = await loadContracts(ctx(), { path: join(EXAMPLE, 'contracts.yaml') });
     expect([first.created, first.version, again.created, again.version]).toEqual([true, 1, false, 1]);
     expect((await ctx().store.listAudit({ fundId: 'sheffield', action: 'contracts.load' })).length).toBe(1);
+  });
+
+  it('imports activity from an XLSX sheet as from CSV, and names the real line after blank lines and quoted line breaks', async () => {
+    await loadExample(false);
+    // The example's Q1 activity as a workbook: numbers as numbers, the note column left empty on one row.
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('Activity');
+    const csv = readFileSync(join(EXAMPLE, 'activity/2025-26-Q1.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+    for (const [i, row] of csv.entries()) sheet.addRow(i === 0 ? row : [row[0], row[1], Number(row[2]), i === 2 ? null : row[3]]);
+    const xlsx = join(mkdtempSync(join(tmpdir(), 'tandem-contracts-')), 'activity.xlsx');
+    await book.xlsx.writeFile(xlsx);
+    const fromXlsx = await importMeasures(ctx(), 'activity', { path: xlsx });
+    expect(fromXlsx).toMatchObject({ status: 'imported', lines: csv.length - 1 });
+    const inForce = await ctx().store.measuresInForce('sheffield', 'activity');
+    expect(inForce.find((m) => m.subject === 'step-down-beds' && m.period === M02)?.value).toBe(1845);
+
+    // CSV: a blank line and a note with a line break inside quotes come before the bad line.
+    const bad = write('late.csv', 'contract,period,units,note\n\nstep-down-beds,2025-26 M04,10,"two\nlines"\nstep-down-beds,2025-26 M05,ten,\n');
+    const e = await rejection(importMeasures(ctx(), 'activity', { path: bad }));
+    expect(e.problems.map((p) => [p.line, p.column, p.code])).toEqual([[5, 'units', 'MEASURE_COUNT_INVALID']]); // header 1, blank 2, the note's two lines 3–4
+    const broken = write('broken.csv', 'contract,period,units\nstep-down-beds,2025-26 M04,"10\n');
+    expect((await rejection(importMeasures(ctx(), 'activity', { path: broken }))).problems.map((p) => p.code)).toEqual(['CSV_MALFORMED']);
   });
 
   it('rejects an activity file with every bad line and writes nothing; the same file twice counts once', async () => {

@@ -1,4 +1,4 @@
-// Activity, outcomes and metrics, imported from CSV like a ledger extract (docs/contracts.md):
+// Activity, outcomes and metrics, imported from CSV or XLSX like a ledger extract (docs/contracts.md):
 // every bad line reported with its line, column and reason and nothing written; the same file
 // again (by the SHA-256 of its bytes) is "already imported" and changes nothing; otherwise one
 // batch, all of it or none of it, audited. A later file's line for the same contract (or metric)
@@ -10,15 +10,15 @@
 // each with an optional note column. Periods as 2025-26 M03 or 2025-06.
 
 import { createHash } from 'node:crypto';
-import Papa from 'papaparse';
 import { inTerm, type ContractRegister } from '../domain/contracts.js';
 import { parseAmount } from '../domain/money.js';
 import { formatPeriod, parsePeriodArg, type PeriodKey } from '../domain/period.js';
 import type { MeasureKind, MeasureLine } from '../store/contract-types.js';
 import { resolveFund } from './agreements.js';
 import { isoNow, type AppContext } from './context.js';
-import { readInputFile, registerInForce, utf8Text } from './contracts.js';
+import { readInputFile, registerInForce } from './contracts.js';
 import { TandemError, type Problem } from './errors.js';
+import { measureRows, type MeasureRow } from './measure-records.js';
 
 export interface MeasureImportResult {
   status: 'imported' | 'already-imported';
@@ -87,21 +87,22 @@ const KINDS: Record<MeasureKind, KindSpec> = {
   },
 };
 
-function parseLines(text: string, file: string, spec: KindSpec, register: ContractRegister): { lines: MeasureLine[]; problems: Problem[] } {
-  const parsed = Papa.parse<string[]>(text.trim(), { skipEmptyLines: 'greedy' });
-  const problems: Problem[] = parsed.errors.map((e) => ({ code: 'CSV_MALFORMED', message: e.message, file, line: (e.row ?? 0) + 1, column: null }));
-  const [header = [], ...data] = parsed.data;
+function parseLines(rows: MeasureRow[], file: string, spec: KindSpec, register: ContractRegister): { lines: MeasureLine[]; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const [first, ...data] = rows;
+  const header = first?.fields ?? [];
+  const headerLine = first?.lineNo ?? 1;
+  if (first === undefined) return { lines: [], problems: [{ code: 'FILE_EMPTY', message: 'the file has no header row: there is nothing in it', file, line: null, column: null }] };
   const names = header.map((h) => h.trim().toLowerCase());
   const required = [spec.subject, 'period', ...spec.values];
   for (const c of required) {
-    if (!names.includes(c)) problems.push({ code: 'COLUMN_MISSING', message: `the header has no "${c}" column (it needs ${required.join(', ')}; note is optional)`, file, line: 1, column: c });
+    if (!names.includes(c)) problems.push({ code: 'COLUMN_MISSING', message: `the header has no "${c}" column (it needs ${required.join(', ')}; note is optional)`, file, line: headerLine, column: c });
   }
   if (data.length === 0 && problems.length === 0) problems.push({ code: 'FILE_HEADER_ONLY', message: 'the file has a header but no lines', file, line: null, column: null });
   const lines: MeasureLine[] = [];
   if (problems.length > 0) return { lines, problems };
   const seen = new Map<string, number>();
-  data.forEach((fields, i) => {
-    const line = i + 2;
+  data.forEach(({ fields, lineNo: line }) => {
     const before = problems.length;
     const report: Report = (column, code, message) => problems.push({ code, message, file, line, column });
     if (fields.length !== header.length) return report('', 'FIELD_COUNT', `${fields.length} fields where the header has ${header.length}`);
@@ -129,9 +130,10 @@ export async function importMeasures(ctx: AppContext, kind: MeasureKind, request
   const earlier = await ctx.store.findMeasureBatchBySha256(fundId, kind, sha256);
   if (earlier) return result('already-imported', earlier.id, earlier.lineCount);
 
-  const text = utf8Text(bytes, file);
+  const read = await measureRows(request.path, bytes.length, file);
+  if (read.problems.length > 0) throw new TandemError(spec.rejected, `${file} cannot be read; nothing was imported`, read.problems);
   const { record, register } = await registerInForce(ctx, fundId);
-  const { lines, problems } = parseLines(text, file, spec, register);
+  const { lines, problems } = parseLines(read.rows, file, spec, register);
   if (problems.length > 0) throw new TandemError(spec.rejected, `${file} was rejected with ${problems.length} problem(s); nothing was imported`, problems);
 
   return ctx.store.transaction(async (tx) => {

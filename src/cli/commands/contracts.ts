@@ -64,7 +64,7 @@ export function contractsCommand(): Command {
 function importCommand(kind: MeasureKind, description: string): Command {
   return withCommonOptions(new Command('import'))
     .description(description)
-    .argument('<file>', 'the CSV file (UTF-8)')
+    .argument('<file>', 'the CSV file (UTF-8), or an XLSX workbook (its first sheet)')
     .action(
       action(async (file: string, options: CommonOptions) => {
         const result: MeasureImportResult = await withContext(options, (ctx) => importMeasures(ctx, kind, { fundId: options.fund, path: file }));
@@ -76,11 +76,11 @@ function importCommand(kind: MeasureKind, description: string): Command {
 }
 
 export function activityCommand(): Command {
-  return new Command('activity').description('units of activity delivered per contract and month').addCommand(importCommand('activity', 'import a CSV of contract, period, units (optional note); a later file’s line for a contract and month replaces an earlier one'));
+  return new Command('activity').description('units of activity delivered per contract and month').addCommand(importCommand('activity', 'import a CSV or XLSX of contract, period, units (optional note); a later file’s line for a contract and month replaces an earlier one'));
 }
 
 export function outcomesCommand(): Command {
-  return new Command('outcomes').description('outcomes achieved per contract and month').addCommand(importCommand('outcomes', 'import a CSV of contract, period, outcomes (optional note); a later file’s line for a contract and month replaces an earlier one'));
+  return new Command('outcomes').description('outcomes achieved per contract and month').addCommand(importCommand('outcomes', 'import a CSV or XLSX of contract, period, outcomes (optional note); a later file’s line for a contract and month replaces an earlier one'));
 }
 
 export function metricsCommand(): Command {
@@ -103,6 +103,6 @@ export function metricsCommand(): Command {
       }),
     );
   cmd.addCommand(show, { isDefault: true });
-  cmd.addCommand(importCommand('metrics', 'import a CSV of metric, period, plan, actual (optional note; plan or actual may be empty)'));
+  cmd.addCommand(importCommand('metrics', 'import a CSV or XLSX of metric, period, plan, actual (optional note; plan or actual may be empty)'));
   return cmd;
 }
