@@ -70,6 +70,22 @@ for (const factory of storeFactories()) {
       }
     });
 
+    it('store the same totals when the reader numbers codes afresh every chunk (its table bound)', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'tandem-reader-'));
+      // 7,000 lines in four chunks of the reader, 60 code combinations spread over the file.
+      const rows = Array.from({ length: 7000 }, (_, i) => `C${4101 + (i % 12)},${5001 + (i % 5)},Care,"Line ${i}",${(i % 28) + 1}/05/2025,"${(i % 97) + 1}.${i % 10}0"`);
+      const path = councilFile(dir, 'many.csv', rows);
+      const results = [];
+      for (const held of [undefined, 3]) {
+        const store = await fresh();
+        const result = await importBatch(context(store), { ledgerId: 'scc', path, reader: 'worker', codeTextsHeld: held });
+        const { seconds: _s, ...rest } = result;
+        results.push({ result: rest, totals: await store.batchLineTotals(result.batchId), schemes: await store.batchSchemeTotals(result.batchId), digest: await store.getBatchDigest(result.batchId) });
+      }
+      expect(results[0]!.totals.length).toBe(60); // 12 cost centres × 5 subjectives, one month
+      expect(results[1]).toEqual(results[0]);
+    });
+
     it('reject a bad file with the same problems and write nothing', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'tandem-reader-'));
       const rows = Array.from({ length: 5000 }, (_, i) => `A1234,5000,Care,"Line ${i}, with a comma",01/05/2025,"${i + 1}.00"`);

@@ -40,6 +40,8 @@ export interface ImportRequest {
   maxProblems?: number;
   /** Where the file is parsed and mapped (default: by its size); tests force each way. */
   reader?: ReaderPlace;
+  /** Tests only: how many codes texts the reader numbers before starting afresh (import-read.ts). */
+  codeTextsHeld?: number;
 }
 
 export interface ImportResult {
@@ -82,6 +84,7 @@ export async function importBatch(ctx: AppContext, request: ImportRequest): Prom
       path: request.path,
       ledgerId: ledger.id,
       rules: ledger.rules,
+      codeTextsHeld: request.codeTextsHeld,
       options: {
         // The reader names the file in problems as the user knows it.
         fileName: shown,
@@ -206,6 +209,8 @@ class BatchWriter {
         if (this.ledger.mode === 'append' && this.ledger.file.columns.id !== null) await this.checkAppendIds(event.lines);
         // the batch will be rejected: don't spend time counting and writing
         if (this.problems.length > 0) return null;
+        // Totals held under the reader's old codes numbers are written before any new number is met.
+        if (event.lines.codesRenumbered && this.totals.size > 0) await this.tx.appendLineTotals(this.batchId, this.totals.take());
         this.tally(event.lines);
         await this.tx.insertLines(this.batchId, event.lines);
         if (this.totals.full) await this.tx.appendLineTotals(this.batchId, this.totals.take());

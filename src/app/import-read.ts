@@ -22,7 +22,16 @@ export interface ReadInput {
   options: ReadOptions;
   /** The ledger's mapping rules, compiled against the file's header once it is read. */
   rules: MappingRule[];
+  /** Distinct codes texts numbered before the numbering starts afresh (default CODE_TEXTS_HELD; tests set a few). */
+  codeTextsHeld?: number;
 }
+
+/**
+ * Codes texts the reader numbers before it starts afresh, so its table stays bounded whatever
+ * the file (a code column with a value per line would otherwise hold every line's text); the
+ * same order as the totals' own bound (line-totals.ts).
+ */
+export const CODE_TEXTS_HELD = 250_000;
 
 export interface ReadSummary {
   /** SHA-256 of the bytes read, to compare with the hash taken before reading. */
@@ -66,7 +75,7 @@ export async function* readExtractEvents(input: ReadInput): AsyncGenerator<ReadE
     return;
   }
   yield { kind: 'opened', header: extract.header, fileBytes: extract.fileBytes };
-  const mapper = new ColumnMapper(compiled.map);
+  const mapper = new ColumnMapper(compiled.map, input.codeTextsHeld ?? CODE_TEXTS_HELD);
   for await (const chunk of extract.chunks) {
     yield { kind: 'lines', lines: mapper.columns(chunk.lines), problems: chunk.problems, bytesRead: chunk.bytesRead };
   }
@@ -89,10 +98,16 @@ class ColumnMapper {
   /** Each codes text seen, and its number (LineColumns.codesNo). */
   private readonly codesNos = new Map<string, number>();
 
-  constructor(private readonly map: LineMapper) {}
+  constructor(
+    private readonly map: LineMapper,
+    private readonly codeTextsHeld: number,
+  ) {}
 
   columns(lines: readonly ExtractLine[]): LineColumns {
     const count = lines.length;
+    // Checked between chunks, so a chunk's numbers all belong to one numbering.
+    const codesRenumbered = this.codesNos.size >= this.codeTextsHeld;
+    if (codesRenumbered) this.codesNos.clear();
     const c: LineColumns = {
       count,
       lineNo: new Int32Array(count),
@@ -103,6 +118,7 @@ class ColumnMapper {
       lineId: null,
       codes: new Array<string>(count),
       codesNo: new Int32Array(count),
+      codesRenumbered,
       raw: new Array<string>(count),
     };
     for (let i = 0; i < count; i++) {

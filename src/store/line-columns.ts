@@ -29,5 +29,10 @@ export interface LineColumns {
    * import's totals key on numbers instead of hashing a fresh text per line (line-totals.ts).
    */
   codesNo: Int32Array;
+  /**
+   * True when the reader started numbering codes texts afresh before this chunk (it keeps a
+   * bounded table of them): totals held under the old numbers must be written out first.
+   */
+  codesRenumbered: boolean;
   raw: string[];
 }
