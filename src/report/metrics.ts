@@ -2,7 +2,7 @@
 // the register, its plan and actual per period (the trend), each period's RAG against plan, and
 // the latest period with an actual. Pure: the monthly report can show these next to the money.
 
-import type { Metric, MetricDirection } from '../domain/contracts.js';
+import type { Metric } from '../domain/contracts.js';
 import { assessMetric, type MetricRag } from '../domain/metrics.js';
 import { formatPeriod, type PeriodKey } from '../domain/period.js';
 
@@ -26,13 +26,8 @@ export interface MetricPeriodRow {
   rag: MetricRag | null;
 }
 
-export interface MetricRow {
-  id: string;
-  name: string;
-  unit: string;
-  direction: MetricDirection;
-  amberPercent: number;
-  redPercent: number;
+/** A metric as the register states it, with its figures period by period. */
+export interface MetricRow extends Metric {
   periods: MetricPeriodRow[];
   /** The latest period with both plan and actual, or null. */
   latest: MetricPeriodRow | null;
