@@ -127,6 +127,7 @@ describeEachStore('decisions on the Sheffield example', (current) => {
       ['SCHEME_UNKNOWN', () => propose({ ...VIREMENT, to: 'zzz' } as ChangeRequest)],
       ['PARTNER_UNKNOWN', () => propose({ ...VIREMENT, partner: 'nhs' } as ChangeRequest)],
       ['DECISION_PERIOD_CLOSED', () => propose(VIREMENT, M01)],
+      ['DECISION_INVALID', () => proposeDecision(ctx(), { title: 'no period', change: VIREMENT })], // only a dissolution goes without --effective
       ['DECISION_INVALID', () => propose({ type: 'risk_share_change', pool: 'bcf', scheme: null, riskShareYaml: 'overspend: {rule: fixed, percent: {scc: 40, sccg: 40}}\nunderspend: {rule: retain}\n' })],
     ];
     for (const [code, attempt] of cases) {

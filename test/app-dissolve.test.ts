@@ -9,6 +9,10 @@
 // £600 of £3,000, capped at £30): council bears £22, the ICB £88. The ICB is not the host, so its
 // £88 is journalled: ICB Dr contribution to pool £88 / Cr creditor council; council Dr debtor ICB
 // / Cr pool income.
+//
+// The real dissolution is a decision of the joint committee (docs/governance.md): proposed with its
+// date, refused under delegation and at an unquorate meeting, and effective at a quorate meeting
+// with a majority for, which records the same statement and locks the fund in one transaction.
 
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +21,7 @@ import { expect, it } from 'vitest';
 import { loadAgreement } from '../src/app/agreements.js';
 import { closePeriod, reopenPeriod } from '../src/app/close.js';
 import type { AppContext } from '../src/app/context.js';
-import { proposeDecision } from '../src/app/decisions.js';
+import { approveDecision, proposeDecision, showDecision } from '../src/app/decisions.js';
 import { dissolveFund } from '../src/app/dissolve.js';
 import { importBatch } from '../src/app/import-batch.js';
 import { remap } from '../src/app/remap.js';
@@ -31,6 +35,25 @@ import { describeEachStore } from './support/stores.js';
 
 const TINY = 'test/fixtures/tiny';
 const gbp = (pounds: number) => Math.round(pounds * 100);
+
+/** A joint committee of two members per partner, quorum two each, and finance directors with wide delegation. */
+const GOVERNANCE = `governance:
+  committee:
+    name: Tiny Joint Committee
+    quorum: {council: 2, icb: 2}
+    members:
+      - {id: cm1, name: Councillor One, partner: council, role: cabinet_member}
+      - {id: cm2, name: Councillor Two, partner: council, role: cabinet_member}
+      - {id: ib1, name: ICB Member One, partner: icb, role: board_member}
+      - {id: ib2, name: ICB Member Two, partner: icb, role: board_member}
+  officers:
+    - {id: council-fd, name: Council Director of Finance, partner: council, role: finance_director}
+    - {id: icb-fd, name: ICB Director of Finance, partner: icb, role: finance_director}
+  delegation:
+    - {role: finance_director, decisions: [virement, budget_variation, risk_share_change, agreement_variation], up_to: "£100,000,000", jointly: true}
+`;
+const RESOLUTION = 'Joint committee resolution JC/25/14';
+const votes = (spec: string) => spec.split(' ').map((pair) => ({ member: pair.split('=')[0]!, vote: pair.split('=')[1] as 'for' | 'against' | 'abstain' }));
 
 /** The tiny agreement with extra top-level YAML (a dissolution section, accrue_settlement). */
 function tinyAgreement(extra = ''): string {
@@ -61,6 +84,7 @@ async function footprint(store: Store) {
     closes: (await store.listCloses('tiny')).length,
     periodEvents: (await store.listPeriodEvents('tiny')).length,
     versions: (await store.listAgreementVersions('tiny')).length,
+    decisions: JSON.stringify(await store.listDecisions('tiny')),
   };
 }
 
@@ -115,33 +139,87 @@ describeEachStore('dissolving the tiny fund', (current) => {
     expect(d.commitments).toEqual([]);
   });
 
-  it('records the dissolution and locks the fund: imports, closes, reopens, decisions, remaps and a second dissolution are refused', async () => {
-    await tinyFund(ctx());
-    const result = await dissolveFund(ctx(), { date: '2025-05-31', text: 'Joint committee resolution JC/25/14' });
-    expect(result.preview).toBe(false);
-    const [event] = await current().store.listAudit({ fundId: 'tiny', action: 'fund.dissolve' });
-    expect(event).toMatchObject({ id: result.auditEvent, subject: 'fund:tiny', inputSha256: result.sha256, details: { date: '2025-05-31', period: '2025-26 M02', positionPence: gbp(-110), text: 'Joint committee resolution JC/25/14' } });
-    expect((event!.details.statement as { totals: unknown }).totals).toEqual(result.document.totals);
+  it('is a decision of the joint committee: refused under delegation and unquorate, effective at a quorate meeting with a majority, which records the statement and locks the fund', async () => {
+    await tinyFund(ctx(), tinyAgreement(GOVERNANCE));
+    const { document: previewed } = await dissolveFund(ctx(), { date: '2025-05-31', preview: true });
+    const proposed = await proposeDecision(ctx(), { title: RESOLUTION, change: { type: 'dissolution', date: '2025-05-31' } });
+    expect(proposed).toMatchObject({ type: 'dissolution', status: 'pending', effectiveFrom: '2025-26 M02', change: { type: 'dissolution', date: '2025-05-31' }, dissolution: null });
+    const id = proposed.id;
 
+    // Never delegated, whatever the scheme of delegation gives the finance directors.
     const before = await footprint(current().store);
+    const delegated = await rejection(approveDecision(ctx(), { id, on: '2025-06-10', route: 'delegated', by: 'icb-fd' }));
+    expect(delegated.code).toBe('DECISION_NOT_AUTHORISED');
+    expect(delegated.message).toMatch(/never delegated.*quorate meeting of Tiny Joint Committee/);
+    // Two councillors and one ICB member: the ICB's quorum is two.
+    expect((await rejection(approveDecision(ctx(), { id, on: '2025-06-12', route: 'meeting', votes: votes('cm1=for cm2=for ib1=for') }))).code).toBe('DECISION_NOT_QUORATE');
+    expect((await rejection(approveDecision(ctx(), { id, on: '2025-06-12', route: 'meeting', votes: votes('cm1=for cm2=against ib1=against ib2=abstain') }))).code).toBe('DECISION_NO_MAJORITY');
+    expect(await footprint(current().store)).toEqual(before);
+
+    const effective = await approveDecision(ctx(), { id, on: '2025-06-19', route: 'meeting', text: 'minute 7', votes: votes('cm1=for cm2=for ib1=for ib2=against') });
+    const [event] = await current().store.listAudit({ fundId: 'tiny', action: 'fund.dissolve' });
+    expect(effective).toMatchObject({ status: 'effective', agreementVersion: null, meetings: [{ on: '2025-06-19', for: 3, against: 1, abstain: 0 }], dissolution: { date: '2025-05-31', period: '2025-26 M02', auditEvent: event!.id, sha256: event!.inputSha256 } });
+    expect(event).toMatchObject({ subject: 'fund:tiny', details: { date: '2025-05-31', period: '2025-26 M02', decision: id, positionPence: gbp(-110), text: RESOLUTION } });
+    // The statement is the preview's: the same totals, shares and journals.
+    const statement = event!.details.statement as typeof previewed;
+    expect(statement.totals).toEqual({ incomePence: gbp(900), spendPence: gbp(1010), positionPence: gbp(-110), sharesPence: gbp(-110) });
+    expect([statement.units, statement.partners, statement.journals]).toEqual([previewed.units, previewed.partners, previewed.journals]);
+    // No agreement version, and no decision.effective event (that names a version): fund.dissolve records the effect.
+    expect((await current().store.listAgreementVersions('tiny')).length).toBe(1);
+    const actions = (await current().store.listAudit({ fundId: 'tiny' })).map((e) => e.action).filter((a) => a.startsWith('decision.') || a === 'fund.dissolve');
+    expect(actions).toEqual(['decision.propose', 'decision.approve', 'fund.dissolve']);
+
+    const locked = await footprint(current().store);
     const refused = [
       await rejection(closePeriod(ctx(), { period: periodKey(2025, 3) })),
       await rejection(reopenPeriod(ctx(), { period: periodKey(2025, 2), reason: 'after the end' })),
       await rejection(proposeDecision(ctx(), { title: 'more money', effectiveFrom: periodKey(2025, 4), change: { type: 'budget_variation', year: 2025, partner: 'icb', scheme: 'care', changePence: 100 } })),
+      await rejection(proposeDecision(ctx(), { title: 'again', change: { type: 'dissolution', date: '2025-05-31' } })),
+      await rejection(approveDecision(ctx(), { id, on: null, route: 'meeting', votes: votes('cm1=for cm2=for ib1=for ib2=for') })),
       await rejection(remap(ctx())),
-      await rejection(dissolveFund(ctx(), { date: '2025-05-31' })),
+      await rejection(dissolveFund(ctx(), { date: '2025-05-31', preview: true })),
       // new bytes (the M02 extract again with a blank line), so it is not "already imported"
       await rejection(importBatch(ctx(), { ledgerId: 'council', path: copyWithBlankLine(`${TINY}/ledgers/council-m02.csv`) })),
     ];
-    expect(refused.map((e) => e.code)).toEqual(Array(6).fill('FUND_DISSOLVED'));
+    expect(refused.map((e) => e.code)).toEqual(Array(8).fill('FUND_DISSOLVED'));
     expect(refused[0]!.message).toContain('dissolved at 2025-05-31');
+    expect(await footprint(current().store)).toEqual(locked);
+  });
+
+  it('refuses a dissolution approval whose statement cannot be made, writing nothing: the decision stays pending', async () => {
+    await tinyFund(ctx(), tinyAgreement(GOVERNANCE));
+    const quorate = votes('cm1=for cm2=for ib1=for ib2=for');
+    // M03 has not been closed; M02 is closed after April.
+    const notClosed = (await proposeDecision(ctx(), { title: 'at the end of June', change: { type: 'dissolution', date: '2025-06-30' } })).id;
+    const closedPast = (await proposeDecision(ctx(), { title: 'at the end of April', change: { type: 'dissolution', date: '2025-04-30' } })).id;
+    const before = await footprint(current().store);
+    expect((await rejection(approveDecision(ctx(), { id: notClosed, on: '2025-06-19', route: 'meeting', votes: quorate }))).code).toBe('DISSOLUTION_PERIOD_NOT_CLOSED');
+    expect((await rejection(approveDecision(ctx(), { id: closedPast, on: '2025-06-19', route: 'meeting', votes: quorate }))).code).toBe('LATER_PERIOD_CLOSED');
+    expect(await footprint(current().store)).toEqual(before);
+    for (const id of [notClosed, closedPast]) expect(await showDecision(ctx(), { id })).toMatchObject({ status: 'pending', meetings: [], dissolution: null });
+    // The fund is still open: once M02 is reopened, the April decision can take effect.
+    await reopenPeriod(ctx(), { period: periodKey(2025, 2), reason: 'dissolve at the end of April' });
+    expect(await approveDecision(ctx(), { id: closedPast, on: '2025-06-26', route: 'meeting', votes: quorate })).toMatchObject({ status: 'effective', dissolution: { date: '2025-04-30', period: '2025-26 M01' } });
+    expect((await rejection(approveDecision(ctx(), { id: notClosed, on: '2025-06-26', route: 'meeting', votes: quorate }))).code).toBe('FUND_DISSOLVED');
+  });
+
+  it('refuses a dissolution proposal at a date that is not a month end, outside the agreement or with another effective period, and the real `dissolve` run without a decision', async () => {
+    await tinyFund(ctx(), tinyAgreement(GOVERNANCE));
+    const before = await footprint(current().store);
+    const propose = async (date: string, effectiveFrom?: number) => (await rejection(proposeDecision(ctx(), { title: 'end', effectiveFrom, change: { type: 'dissolution', date } }))).code;
+    expect(await propose('2025-05-30')).toBe('DISSOLUTION_DATE_INVALID');
+    expect(await propose('2027-05-31')).toBe('PERIOD_OUTSIDE_AGREEMENT');
+    expect(await propose('2025-05-31', periodKey(2025, 3))).toBe('DECISION_INVALID');
+    const real = await rejection(dissolveFund(ctx(), { date: '2025-05-31', text: RESOLUTION }));
+    expect(real.code).toBe('DISSOLUTION_NEEDS_DECISION');
+    expect(real.message).toContain('tandem decision propose dissolution --at 2025-05-31');
     expect(await footprint(current().store)).toEqual(before);
   });
 
   it('refuses a date that is not a month end, a month not closed, a month closed past, and a date outside the agreement, writing nothing', async () => {
     await tinyFund(ctx());
     const before = await footprint(current().store);
-    const code = async (date: string) => (await rejection(dissolveFund(ctx(), { date }))).code;
+    const code = async (date: string) => (await rejection(dissolveFund(ctx(), { date, preview: true }))).code;
     expect(await code('2025-05-30')).toBe('DISSOLUTION_DATE_INVALID');
     expect(await code('31/05/2025')).toBe('DISSOLUTION_DATE_INVALID');
     expect(await code('2025-06-30')).toBe('DISSOLUTION_PERIOD_NOT_CLOSED');

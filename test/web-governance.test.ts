@@ -15,7 +15,6 @@ import { loadAgreement } from '../src/app/agreements.js';
 import { closePeriod } from '../src/app/close.js';
 import type { AppContext } from '../src/app/context.js';
 import { approveDecision, proposeDecision, rejectDecision } from '../src/app/decisions.js';
-import { dissolveFund } from '../src/app/dissolve.js';
 import { importBatch } from '../src/app/import-batch.js';
 import { multiYear } from '../src/app/multi-year.js';
 import { addUser } from '../src/app/users.js';
@@ -199,7 +198,7 @@ describeEachStore('web governance pages', (current) => {
     const audit = (await current().store.listAudit({ fundId: 'tiny' })).length;
     const preview = await get('/governance/dissolution?at=2025-05-31');
     expect(preview.status).toBe(200);
-    expect(plain(preview.text)).toContain('an administrator runs tandem dissolve');
+    expect(plain(preview.text)).toContain('proposed with tandem decision propose dissolution --at DATE');
     expect(plain(preview.text)).toContain('Position a deficit of £110.00');
     expect(tableRows(preview.text, 'Each partner')).toEqual([
       ['Tiny Council', '£100.00', '£320.00', '-£22.00', '£0.00', '-£22.00', '£0.00', '£88.00'],
@@ -291,10 +290,18 @@ describeEachStore('web governance pages', (current) => {
     const preview = await get('/governance/dissolution?at=2026-03-31');
     expect(preview.status).toBe(200);
     expect(plain(preview.text)).toContain('Position a deficit of £110.00');
-    const result = await dissolveFund(ctx(), { date: '2026-03-31', text: '<i>JC/26/01</i> resolution' });
+    // Dissolved by the committee: a dissolution decision carried at a quorate meeting.
+    const decision = await proposeDecision(ctx(), { title: '<i>JC/26/01</i> resolution', change: { type: 'dissolution', date: '2026-03-31' } });
+    const votes = ['cm1', 'cm2', 'ib1', 'ib2'].map((member) => ({ member, vote: 'for' as const }));
+    const result = (await approveDecision(ctx(), { id: decision.id, on: '2026-04-20', route: 'meeting', votes })).dissolution!;
     const dissolved = await get('/governance/dissolution?at=2026-03-31');
     expect(dissolved.status).toBe(200);
     expect(plain(dissolved.text)).toContain(`audit event ${result.auditEvent}`);
+    expect(plain(dissolved.text)).toContain(`Decided by decision ${decision.id} of the joint committee`);
+    const page = await get(`/governance/decisions/${decision.id}`);
+    expect(plain(page.text)).toContain('Type Dissolution of the fund');
+    expect(plain(page.text)).toContain(`Dissolution recorded at 2026-03-31 (2025-26 M12), audit event ${result.auditEvent}`);
+    expectSafePage(page.text, 'the dissolution decision');
     expect(plain(dissolved.text)).toContain('Resolution <i>JC/26/01</i> resolution');
     expect(dissolved.text).not.toContain('name="at"');
     expect(plain((await get('/governance')).text)).toContain('The fund was dissolved at 2026-03-31.');

@@ -3,7 +3,9 @@
 // (src/domain/governance.ts, decisions.ts); here they run inside one transaction under the fund's
 // lock, so a refusal writes nothing and two approvers cannot both make a decision take effect.
 // When the approvals meet the rule, the decision takes effect: its change applied to the
-// agreement in force becomes a new agreement version, in force from the decision's period on.
+// agreement in force becomes a new agreement version, in force from the decision's period on —
+// except a dissolution, which records the dissolution statement and locks the fund instead
+// (dissolution-decision.ts), in the same transaction as the meeting's approval.
 
 import { createHash } from 'node:crypto';
 import type { Agreement } from '../domain/agreement.js';
@@ -16,6 +18,7 @@ import type { AgreementVersionRecord, Store } from '../store/types.js';
 import { agreementInForce, resolveFund } from './agreements.js';
 import { isoNow, type AppContext } from './context.js';
 import { readRiskShare, readScheme } from './decision-input.js';
+import { dissolutionEffectiveFrom, dissolveByDecision, prepareDecidedDissolution } from './dissolution-decision.js';
 import { TandemError } from './errors.js';
 import { assertFundOpen } from './fund-state.js';
 import { periodStates } from './periods.js';
@@ -44,6 +47,8 @@ export interface DecisionView {
   meetings: { on: string | null; votes: Vote[]; for: number; against: number; abstain: number }[];
   /** The agreement version it made (effective only). */
   agreementVersion: number | null;
+  /** A dissolution that took effect: the audit event `fund.dissolve` that records its statement. */
+  dissolution: { date: string; period: string; auditEvent: number; sha256: string } | null;
   rejected: { by: string; on: string | null; reason: string | null } | null;
 }
 
@@ -80,7 +85,8 @@ async function checkEffectivePeriod(tx: Store, fundId: string, effectiveFrom: Pe
   }
 }
 
-export async function proposeDecision(ctx: AppContext, request: { fundId?: string; title: string; effectiveFrom: PeriodKey; change: ChangeRequest }): Promise<DecisionView> {
+/** `effectiveFrom` is needed by every type but a dissolution, which takes effect in the month its date ends. */
+export async function proposeDecision(ctx: AppContext, request: { fundId?: string; title: string; effectiveFrom?: PeriodKey; change: ChangeRequest }): Promise<DecisionView> {
   const fundId = await resolveFund(ctx, request.fundId);
   const title = request.title.trim();
   if (title === '' || title.length > 2000) throw new TandemError('DECISION_INVALID', 'a decision needs its text (--text "…", at most 2,000 characters)');
@@ -90,16 +96,21 @@ export async function proposeDecision(ctx: AppContext, request: { fundId?: strin
     const { agreement, record } = await agreementInForce({ ...ctx, store: tx }, fundId);
     const change = await refusing(async () => {
       governanceOf(agreement);
-      const made = changeOf(agreement, request.change);
-      applyDecision(agreement, made, request.effectiveFrom); // refuses now what could never take effect
-      return made;
+      return changeOf(agreement, request.change);
     });
-    await checkEffectivePeriod(tx, fundId, request.effectiveFrom, record);
+    let effectiveFrom: PeriodKey;
+    if (change.type === 'dissolution') effectiveFrom = dissolutionEffectiveFrom(agreement, change.date, request.effectiveFrom);
+    else {
+      if (request.effectiveFrom === undefined) throw new TandemError('DECISION_INVALID', `a ${change.type.replace(/_/g, ' ')} needs the period it takes effect from (--effective "2025-26 M07"); nothing was written`);
+      effectiveFrom = request.effectiveFrom;
+      await refusing(async () => applyDecision(agreement, change, effectiveFrom)); // refuses now what could never take effect
+      await checkEffectivePeriod(tx, fundId, effectiveFrom, record);
+    }
     const at = isoNow(ctx);
     const changeJson = JSON.stringify(change);
-    const id = await tx.insertDecision({ fundId, type: change.type, title, changeJson, effectiveFrom: request.effectiveFrom, baseVersion: record.version, proposedAt: at, proposedBy: ctx.actor });
+    const id = await tx.insertDecision({ fundId, type: change.type, title, changeJson, effectiveFrom, baseVersion: record.version, proposedAt: at, proposedBy: ctx.actor });
     const weight = decisionFacts(agreement, change).weightPence;
-    await tx.appendAudit({ fundId, actor: ctx.actor, action: 'decision.propose', subject: `decision:${id}`, details: { type: change.type, title, effectiveFrom: formatPeriod(request.effectiveFrom), weightPence: weight, baseVersion: record.version }, inputSha256: sha256(changeJson), at });
+    await tx.appendAudit({ fundId, actor: ctx.actor, action: 'decision.propose', subject: `decision:${id}`, details: { type: change.type, title, effectiveFrom: formatPeriod(effectiveFrom), weightPence: weight, baseVersion: record.version }, inputSha256: sha256(changeJson), at });
     return view((await tx.getDecision(fundId, id))!);
   });
 }
@@ -130,9 +141,13 @@ export async function approveDecision(ctx: AppContext, request: ApproveRequest):
       const outcome = delegatedOutcome(agreement, facts, [...given, approval]);
       return { detail: { approval, waitingFor: outcome.waitingFor }, met: outcome.met };
     });
+    // A dissolution's statement is made before anything is written, so one that cannot be made
+    // (month not closed, a later one closed, stale figures…) refuses the approval itself.
+    const dissolving = approval.met && change.type === 'dissolution' ? await prepareDecidedDissolution(ctx, tx, decision, change.date) : null;
     await tx.appendDecisionEvent({ decisionId: decision.id, fundId, action: 'approve', route: request.route, heldOn: request.on, text: request.text ?? null, detailJson: JSON.stringify(approval.detail), agreementVersion: null, at, actor: ctx.actor });
     await tx.appendAudit({ fundId, actor: ctx.actor, action: 'decision.approve', subject: `decision:${decision.id}`, details: { route: request.route, on: request.on, ...approval.detail }, inputSha256: null, at });
-    if (approval.met) await takeEffect(ctx, tx, decision, change, agreement, record);
+    if (dissolving !== null) await dissolveByDecision(ctx, tx, decision, dissolving);
+    else if (approval.met) await takeEffect(ctx, tx, decision, change, agreement, record);
     return view((await tx.getDecision(fundId, decision.id))!);
   });
 }
@@ -221,13 +236,14 @@ export function view(d: DecisionWithEvents): DecisionView {
     approvals: [],
     meetings: [],
     agreementVersion: null,
+    dissolution: null,
     rejected: null,
   };
   for (const e of d.events) {
     const detail = JSON.parse(e.detailJson) as Record<string, unknown>;
     if (e.action === 'approve' && e.route === 'delegated') out.approvals.push({ ...(detail.approval as Approval), on: e.heldOn });
     if (e.action === 'approve' && e.route === 'meeting') out.meetings.push({ on: e.heldOn, votes: detail.votes as Vote[], for: Number(detail.for), against: Number(detail.against), abstain: Number(detail.abstain) });
-    if (e.action === 'effective') [out.status, out.agreementVersion] = ['effective', e.agreementVersion];
+    if (e.action === 'effective') [out.status, out.agreementVersion, out.dissolution] = ['effective', e.agreementVersion, (detail.dissolution as DecisionView['dissolution']) ?? null];
     if (e.action === 'reject') [out.status, out.rejected] = ['rejected', { by: String(detail.by), on: e.heldOn, reason: e.text }];
   }
   return out;

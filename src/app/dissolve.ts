@@ -1,10 +1,12 @@
 // Dissolving the fund (docs/dissolution.md): the statement the section 75 framework's dissolution
 // arrangements require, computed in the pure core (src/domain/dissolution.ts) from the agreement
 // in force and the stored close of the month that ends on the date, its spend checked against the
-// live ledger totals. A preview stops there. The real run records the statement in the audit trail
-// (`fund.dissolve`, with its SHA-256) and so locks the fund: from then on imports, closes, reopens
-// and decisions are refused with FUND_DISSOLVED (fund-state.ts). One transaction under the fund's
-// lock: a refusal writes nothing.
+// live ledger totals. `tandem dissolve` only previews it: dissolving is a decision of the joint
+// committee (issue 9 §4), so the statement is recorded when a `dissolution` decision takes effect
+// (src/app/dissolution-decision.ts calls prepareDissolution and recordDissolution in the approval's
+// transaction). The record is the audit event `fund.dissolve`, naming the decision and holding the
+// statement with its SHA-256; from then on imports, closes, reopens and decisions are refused with
+// FUND_DISSOLVED (fund-state.ts). Everything runs under the fund's lock: a refusal writes nothing.
 
 import { createHash } from 'node:crypto';
 import { JournalSetupError } from '../domain/close-journals.js';
@@ -25,16 +27,16 @@ export interface DissolutionDocument extends DissolutionStatement {
   agreementVersion: number;
   preparedAt: string;
   preparedBy: string;
-  /** The resolution or notice the dissolution rests on, as given (--text). */
+  /** The resolution the dissolution rests on: the dissolution decision's text (a preview's --text). */
   text: string | null;
 }
 
 export interface DissolveResult {
   document: DissolutionDocument;
   sha256: string;
-  /** True when nothing was recorded. */
+  /** Always true: dissolveFund only previews (the real record is made by the decision). */
   preview: boolean;
-  /** The audit event that records the dissolution (null for a preview). */
+  /** Always null for a preview (kept so the --json shape stays as documented). */
   auditEvent: number | null;
 }
 
@@ -94,36 +96,61 @@ function compute(fn: () => DissolutionStatement): DissolutionStatement {
   }
 }
 
+/** A statement ready to record: checked against the stored close and the live ledgers. */
+export interface PreparedDissolution {
+  document: DissolutionDocument;
+  sha256: string;
+}
+
+/**
+ * The statement for a dissolution at `date`, inside the caller's transaction (which holds the
+ * fund's lock), or the refusal that says why it cannot be made. Writes nothing.
+ */
+export async function prepareDissolution(ctx: AppContext, tx: Store, fundId: string, date: string, text: string | null): Promise<PreparedDissolution> {
+  const period = dissolutionPeriod(date);
+  await assertFundOpen(tx, fundId, 'a second dissolution');
+  const { agreement, record } = await agreementForPeriod({ ...ctx, store: tx }, fundId, period);
+  const [year, month] = [yearOf(period), monthOf(period)];
+  if (!agreement.years.includes(year)) {
+    throw new TandemError('PERIOD_OUTSIDE_AGREEMENT', `${date} (${formatPeriod(period)}) is outside the agreement of fund ${fundId} (version ${record.version}), which covers ${agreement.years.map(formatYear).join(', ')}; nothing was written`);
+  }
+  await checkPeriods(tx, fundId, period);
+  const { document: close, record: closeRecord } = await readCloseRecord({ ...ctx, store: tx }, { fundId, period });
+  await checkLiveSpend(tx, fundId, period, close.schemes);
+  const statement = compute(() => dissolutionStatement({ agreement, year, month, date, close }));
+  const document: DissolutionDocument = { ...statement, closeVersion: closeRecord.version, agreementVersion: record.version, preparedAt: isoNow(ctx), preparedBy: ctx.actor, text };
+  return { document, sha256: createHash('sha256').update(JSON.stringify(document)).digest('hex') };
+}
+
+/** Records a prepared statement as the `fund.dissolve` audit event of the decision that dissolved the fund; returns the event's id. */
+export async function recordDissolution(ctx: AppContext, tx: Store, fundId: string, prepared: PreparedDissolution, decisionId: number): Promise<number> {
+  const { document, sha256 } = prepared;
+  const event = await tx.appendAudit({
+    fundId,
+    actor: ctx.actor,
+    action: DISSOLVE_ACTION,
+    subject: `fund:${fundId}`,
+    details: { date: document.date, period: document.period, decision: decisionId, closeVersion: document.closeVersion, agreementVersion: document.agreementVersion, positionPence: document.totals.positionPence, journals: document.journals.length, text: document.text, statement: document },
+    inputSha256: sha256,
+    at: document.preparedAt,
+  });
+  return event.id;
+}
+
+/** The statement as a preview. A real run is a committee decision (DISSOLUTION_NEEDS_DECISION). */
 export async function dissolveFund(ctx: AppContext, request: DissolveRequest): Promise<DissolveResult> {
-  const fundId = await resolveFund(ctx, request.fundId);
-  const period = dissolutionPeriod(request.date);
   const date = request.date.trim();
-  const text = request.text?.trim() || null;
+  dissolutionPeriod(date);
+  if (!request.preview) {
+    throw new TandemError(
+      'DISSOLUTION_NEEDS_DECISION',
+      `dissolving the fund is a decision of the joint committee: propose it (tandem decision propose dissolution --at ${date} --text "RESOLUTION") and approve it at a quorate meeting (tandem decision approve ID --votes member=for,… --on DATE); the statement is recorded and the fund locked when the meeting's approval is given. To see the statement first: tandem dissolve --at ${date} --preview. Nothing was written`,
+    );
+  }
+  const fundId = await resolveFund(ctx, request.fundId);
   return ctx.store.transaction(async (tx) => {
     await tx.lockFund(fundId);
-    await assertFundOpen(tx, fundId, 'a second dissolution');
-    const { agreement, record } = await agreementForPeriod({ ...ctx, store: tx }, fundId, period);
-    const [year, month] = [yearOf(period), monthOf(period)];
-    if (!agreement.years.includes(year)) {
-      throw new TandemError('PERIOD_OUTSIDE_AGREEMENT', `${date} (${formatPeriod(period)}) is outside the agreement of fund ${fundId} (version ${record.version}), which covers ${agreement.years.map(formatYear).join(', ')}; nothing was written`);
-    }
-    await checkPeriods(tx, fundId, period);
-    const { document: close, record: closeRecord } = await readCloseRecord({ ...ctx, store: tx }, { fundId, period });
-    await checkLiveSpend(tx, fundId, period, close.schemes);
-    const statement = compute(() => dissolutionStatement({ agreement, year, month, date, close }));
-    const document: DissolutionDocument = { ...statement, closeVersion: closeRecord.version, agreementVersion: record.version, preparedAt: isoNow(ctx), preparedBy: ctx.actor, text };
-    const json = JSON.stringify(document);
-    const sha256 = createHash('sha256').update(json).digest('hex');
-    if (request.preview) return { document, sha256, preview: true, auditEvent: null };
-    const event = await tx.appendAudit({
-      fundId,
-      actor: ctx.actor,
-      action: DISSOLVE_ACTION,
-      subject: `fund:${fundId}`,
-      details: { date, period: document.period, closeVersion: document.closeVersion, agreementVersion: record.version, positionPence: document.totals.positionPence, journals: document.journals.length, text, statement: document },
-      inputSha256: sha256,
-      at: document.preparedAt,
-    });
-    return { document, sha256, preview: false, auditEvent: event.id };
+    const { document, sha256 } = await prepareDissolution(ctx, tx, fundId, date, request.text?.trim() || null);
+    return { document, sha256, preview: true, auditEvent: null };
   });
 }

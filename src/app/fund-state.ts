@@ -1,6 +1,7 @@
-// Whether a fund is still open for business. Dissolution (docs/dissolution.md) is recorded as an
-// audit event of its own (`fund.dissolve`), append-only and hash-chained like every other; from
-// then on nothing may change the fund's figures. Every use case that writes to a fund calls
+// Whether a fund is still open for business. Dissolution (docs/dissolution.md) is a decision of
+// the joint committee; when it takes effect its statement is recorded as an audit event of its own
+// (`fund.dissolve`, naming the decision), append-only and hash-chained like every other, and that
+// event is what marks the fund dissolved: from then on nothing may change the fund's figures. Every use case that writes to a fund calls
 // assertFundOpen inside its transaction, after taking the fund's lock, so a dissolution and an
 // import or close of the same fund cannot interleave.
 
@@ -21,6 +22,6 @@ export async function assertFundOpen(store: Store, fundId: string, what = 'the c
   if (event === undefined) return;
   throw new TandemError(
     'FUND_DISSOLVED',
-    `fund ${fundId} was dissolved at ${String(event.details.date)} (recorded ${event.at} by ${event.actor}, audit event ${event.id}), so ${what} is refused: its records are final; nothing was written`,
+    `fund ${fundId} was dissolved at ${String(event.details.date)} (${typeof event.details.decision === 'number' ? `decision ${event.details.decision}, ` : ''}recorded ${event.at} by ${event.actor}, audit event ${event.id}), so ${what} is refused: its records are final; nothing was written`,
   );
 }

@@ -18,7 +18,13 @@ export type DecisionChange =
   /** Replaces a pool's risk-share rules, or (in a pool without netting) one pooled scheme's own. */
   | { type: 'risk_share_change'; pool: string; scheme: string | null; riskShare: RiskShare }
   /** Changes the fund's scope: adds a scheme, or removes one. */
-  | { type: 'agreement_variation'; addScheme: Scheme | null; removeScheme: string | null };
+  | { type: 'agreement_variation'; addScheme: Scheme | null; removeScheme: string | null }
+  /**
+   * Dissolves the fund at `date` (YYYY-MM-DD, the last day of a closed month). It changes no
+   * agreement version: when it takes effect the app records the dissolution statement and locks
+   * the fund (docs/dissolution.md). Only the joint committee may decide it (governance.ts).
+   */
+  | { type: 'dissolution'; date: string };
 
 export type DecisionErrorCode =
   | 'DECISION_INVALID'
@@ -73,7 +79,8 @@ function largestAnnualBudget(agreement: Agreement, schemes: readonly Scheme[]): 
 }
 
 export interface DecisionFacts {
-  type: DecisionType;
+  /** A delegation line can name every type but `dissolution`, which is never delegated. */
+  type: DecisionType | 'dissolution';
   /** The amount the scheme of delegation's limits are compared with (docs/governance.md). */
   weightPence: Pence;
   /** The pools the decision touches, in agreement order. */
@@ -96,6 +103,9 @@ export function decisionFacts(agreement: Agreement, change: DecisionChange): Dec
       const scheme = change.addScheme ?? schemeOf(agreement, change.removeScheme ?? '');
       return { type: change.type, weightPence: largestAnnualBudget(agreement, [scheme]), pools: [scheme.pool] };
     }
+    case 'dissolution':
+      // Ends every scheme: it weighs the whole fund and touches every pool.
+      return { type: change.type, weightPence: largestAnnualBudget(agreement, agreement.schemes), pools: agreement.pools.map((p) => p.id) };
   }
 }
 
@@ -115,6 +125,9 @@ export function applyDecision(agreement: Agreement, change: DecisionChange, effe
       return applyRiskShare(next, change);
     case 'agreement_variation':
       return applyVariation(next, change);
+    case 'dissolution':
+      // Nothing in the agreement changes: the app records the statement and locks the fund instead.
+      throw new DecisionError('DECISION_INVALID', 'a dissolution makes no agreement version: when it takes effect the dissolution statement is recorded and the fund locked');
   }
 }
 

@@ -10,6 +10,7 @@ const virement = (from: string, to: string, amount: number): DecisionChange => (
 const variation = (amount: number): DecisionChange => ({ type: 'budget_variation', year: Y, partner: 'scc', scheme: 'pkw', changePence: pounds(amount) });
 const riskShare: DecisionChange = { type: 'risk_share_change', pool: 'bcf', scheme: null, riskShare: { overspend: { kind: 'fixed', percent: { scc: 50, sccg: 50 } }, underspend: { kind: 'retain' } } };
 const addScheme: DecisionChange = { type: 'agreement_variation', addScheme: scheme('new', 'bcf', 'pooled', { scc: pounds(100_000) }), removeScheme: null };
+const dissolution: DecisionChange = { type: 'dissolution', date: '2025-09-30' };
 
 /** Approve one by one; the outcome after the last, or the code of the first refusal. */
 function approveAll(change: DecisionChange, people: string[]): string {
@@ -54,6 +55,11 @@ describe('the delegated route: decision type × limit band × who approved', () 
     ['risk-share change', riskShare, ['scc-fd'], 'DECISION_NOT_AUTHORISED'],
     ['risk-share change', riskShare, ['pm'], 'DECISION_NOT_AUTHORISED'],
     ['agreement variation', addScheme, ['scc-fd'], 'DECISION_NOT_AUTHORISED'],
+    // dissolution: never delegated, to an officer or a member alone
+    ['dissolution', dissolution, ['scc-fd'], 'DECISION_NOT_AUTHORISED'],
+    ['dissolution', dissolution, ['pm'], 'DECISION_NOT_AUTHORISED'],
+    ['dissolution', dissolution, ['cllr1'], 'DECISION_NOT_AUTHORISED'],
+    ['dissolution', dissolution, ['nobody'], 'DECISION_PERSON_UNKNOWN'],
     ['somebody unknown', virement('asr', 'pkw', 1_000), ['nobody'], 'DECISION_PERSON_UNKNOWN'],
   ] as [string, DecisionChange, string[], string][])('%s approved by %j → %s', (_label, change, people, expected) => {
     expect(approveAll(change, people)).toBe(expected);
@@ -65,6 +71,21 @@ describe('the delegated route: decision type × limit band × who approved', () 
     expect(decisionFacts(agreement, riskShare)).toEqual({ type: 'risk_share_change', weightPence: pounds(13_000_000), pools: ['bcf'] });
     expect(decisionFacts(agreement, addScheme)).toEqual({ type: 'agreement_variation', weightPence: pounds(100_000), pools: ['bcf'] });
     expect(decisionFacts(agreement, virement('mhc', 'asr', 5)).pools).toEqual(['bcf', 'mh']);
+  });
+
+  it('never delegates a dissolution, even when a delegation line names it', () => {
+    // The schema cannot load such a line; the rule does not rely on that.
+    const anything = { role: 'finance_director', decisions: ['dissolution' as 'virement'], upToPence: Number.MAX_SAFE_INTEGER, withinPool: false, jointly: false };
+    const agreement = { ...testAgreement(), governance: { ...GOVERNANCE, delegation: [anything] } };
+    const facts = decisionFacts(agreement, dissolution);
+    expect(() => authorisedApproval(agreement.governance, facts, 'scc-fd')).toThrow(expect.objectContaining({ code: 'DECISION_NOT_AUTHORISED', message: expect.stringMatching(/never delegated.*quorate meeting of Joint Committee/) }));
+    const approvals: Approval[] = [{ person: 'scc-fd', partner: 'scc', role: 'finance_director' }, { person: 'sccg-fd', partner: 'sccg', role: 'finance_director' }];
+    expect(delegatedOutcome(agreement, facts, approvals)).toMatchObject({ met: false, delegation: null });
+  });
+
+  it('weighs a dissolution by the whole fund, across every pool', () => {
+    // the largest year's budget of every scheme: £10m + £3m + £3m + £50m
+    expect(decisionFacts(testAgreement(), dissolution)).toEqual({ type: 'dissolution', weightPence: pounds(66_000_000), pools: ['bcf', 'mh', 'acute'] });
   });
 
   it('refuses an approver who acts for another partner than the one named', () => {

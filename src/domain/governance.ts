@@ -11,6 +11,10 @@
 // - meeting: the joint committee votes. The meeting must be quorate for EVERY partner (the quorum
 //   is a minimum per partner, so one organisation cannot decide alone however many of its
 //   members attend) and more members vote for than against. The committee may decide anything.
+//
+// A dissolution of the fund goes only by the meeting route: ending the agreement is the partners'
+// joint act, so no officer may approve it under delegation, whatever the scheme of delegation says
+// (a delegation line cannot name it: the agreement schema's decision types leave it out).
 
 import type { Agreement, Delegation, Governance, GovernancePerson } from './agreement.js';
 import { DecisionError, type DecisionFacts } from './decisions.js';
@@ -44,7 +48,9 @@ export function needsEveryPartner(facts: DecisionFacts): boolean {
 
 /** The delegation lines that cover a decision of this type, weight and reach. */
 export function coveringDelegations(g: Governance, facts: DecisionFacts): Delegation[] {
-  return g.delegation.filter((d) => d.decisions.includes(facts.type) && facts.weightPence <= d.upToPence && (!d.withinPool || facts.pools.length === 1));
+  const type = facts.type;
+  if (type === 'dissolution') return [];
+  return g.delegation.filter((d) => d.decisions.includes(type) && facts.weightPence <= d.upToPence && (!d.withinPool || facts.pools.length === 1));
 }
 
 export function personOf(g: Governance, id: string): GovernancePerson {
@@ -54,6 +60,7 @@ export function personOf(g: Governance, id: string): GovernancePerson {
 }
 
 function describe(facts: DecisionFacts): string {
+  if (facts.type === 'dissolution') return 'the dissolution of the fund';
   const reach = facts.pools.length > 1 ? ` across pools ${facts.pools.join(' and ')}` : '';
   return `a ${facts.type.replace(/_/g, ' ')} of £${formatPounds(facts.weightPence)}${reach}`;
 }
@@ -63,6 +70,9 @@ export function authorisedApproval(g: Governance, facts: DecisionFacts, personId
   const person = personOf(g, personId);
   if (partner !== undefined && partner !== person.partner) {
     throw new DecisionError('DECISION_PERSON_UNKNOWN', `${person.id} (${person.name}) acts for ${person.partner}, not ${partner}`);
+  }
+  if (facts.type === 'dissolution') {
+    throw new DecisionError('DECISION_NOT_AUTHORISED', `${person.id} (${person.role}, ${person.partner}) cannot approve ${describe(facts)}: a dissolution is never delegated, whatever the scheme of delegation says; only a quorate meeting of ${g.committee.name} with a majority for may decide it (approve it with the meeting's votes)`);
   }
   const lines = coveringDelegations(g, facts);
   if (!lines.some((d) => d.role === person.role)) {

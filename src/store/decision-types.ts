@@ -10,7 +10,7 @@ export interface VersionEffect {
   decisionId: number | null;
 }
 
-export type DecisionTypeName = 'virement' | 'budget_variation' | 'risk_share_change' | 'agreement_variation';
+export type DecisionTypeName = 'virement' | 'budget_variation' | 'risk_share_change' | 'agreement_variation' | 'dissolution';
 
 export interface DecisionRecord {
   id: number;
@@ -37,7 +37,7 @@ export interface DecisionEventRecord {
   text: string | null;
   /** Approvals and votes (approve), who rejected (reject), the outcome (effective), as JSON. */
   detailJson: string;
-  /** The agreement version the decision made (effective only). */
+  /** The agreement version the decision made (effective only; null for a dissolution, which makes none). */
   agreementVersion: number | null;
   at: string;
   actor: string;

@@ -9,7 +9,7 @@ import { formatYear } from '../../domain/period.js';
 import { action, periodOption, printJson, withCommonOptions, withContext, yearOption, type CommonOptions } from '../common.js';
 import { table } from '../table.js';
 
-const TYPES = ['virement', 'budget-variation', 'risk-share', 'variation'] as const;
+const TYPES = ['virement', 'budget-variation', 'risk-share', 'variation', 'dissolution'] as const;
 
 interface ProposeOptions extends CommonOptions {
   text?: string;
@@ -25,6 +25,7 @@ interface ProposeOptions extends CommonOptions {
   file?: string;
   addScheme?: string;
   removeScheme?: string;
+  at?: string;
 }
 
 function usage(message: string): TandemError {
@@ -62,6 +63,8 @@ function changeRequest(type: string, o: ProposeOptions): ChangeRequest {
     case 'variation':
       if ((o.addScheme === undefined) === (o.removeScheme === undefined)) throw usage('a variation needs exactly one of --add-scheme FILE and --remove-scheme ID');
       return { type: 'agreement_variation', addSchemeYaml: o.addScheme === undefined ? null : readText(o.addScheme), removeScheme: o.removeScheme ?? null };
+    case 'dissolution':
+      return { type: 'dissolution', date: need(o.at, '--at', type) };
     default:
       throw usage(`"${type}" is not a decision type (${TYPES.join(', ')})`);
   }
@@ -92,11 +95,18 @@ function summary(d: DecisionView): string {
   if (c.type === 'virement') return `£${formatPounds(c.amountPence)} of ${c.partner}'s ${c.from} → ${c.to}`;
   if (c.type === 'budget_variation') return `${c.partner}'s ${c.scheme} ${c.changePence >= 0 ? '+' : '−'}£${formatPounds(Math.abs(c.changePence))}`;
   if (c.type === 'risk_share_change') return `risk share of ${c.scheme ?? `pool ${c.pool}`}`;
+  if (c.type === 'dissolution') return `dissolve the fund at ${c.date}`;
   return c.addScheme ? `add scheme ${c.addScheme.id}` : `remove scheme ${c.removeScheme}`;
 }
 
+function outcome(d: DecisionView): string {
+  if (d.dissolution !== null) return `, the fund dissolved at ${d.dissolution.date} (statement in audit event ${d.dissolution.auditEvent}); imports, closes, reopens and decisions are now refused`;
+  if (d.agreementVersion !== null) return `, agreement version ${d.agreementVersion} from ${d.effectiveFrom}`;
+  return d.status === 'pending' ? `, to take effect ${d.type === 'dissolution' ? 'when approved at a quorate committee meeting, in' : 'from'} ${d.effectiveFrom}` : '';
+}
+
 function printDecision(d: DecisionView): void {
-  console.log(`decision ${d.id} (${d.type}): ${d.status}${d.agreementVersion !== null ? `, agreement version ${d.agreementVersion} from ${d.effectiveFrom}` : `, to take effect from ${d.effectiveFrom}`}`);
+  console.log(`decision ${d.id} (${d.type}): ${d.status}${outcome(d)}`);
   console.log(`  ${summary(d)}`);
   console.log(`  "${d.title}" — proposed ${d.proposedAt} by ${d.proposedBy}`);
   for (const a of d.approvals) console.log(`  approved by ${a.person} (${a.role}, ${a.partner})${a.on ? ` on ${a.on}` : ''}`);
@@ -112,7 +122,8 @@ export function decisionCommand(): Command {
       .description('record a proposed decision; it takes effect once approved under the agreement\'s governance')
       .argument('<type>', TYPES.join(' | '))
       .requiredOption('--text <text>', 'what is decided, in words')
-      .requiredOption('--effective <period>', 'the first period it is in force, e.g. "2025-26 M07"')
+      .option('--effective <period>', 'the first period it is in force, e.g. "2025-26 M07" (every type but dissolution)')
+      .option('--at <date>', 'dissolution: the dissolution date, the last day of a month, e.g. 2026-09-30 (approved only at a committee meeting; the month must be closed by then)')
       .option('--year <year>', 'virement, budget-variation: the financial year, e.g. 2025-26')
       .option('--partner <id>', 'virement, budget-variation: whose contribution')
       .option('--from <scheme>', 'virement: the scheme the budget leaves')
@@ -127,7 +138,8 @@ export function decisionCommand(): Command {
       .action(
         action(async (type: string, options: ProposeOptions) => {
           const change = changeRequest(type, options);
-          const effectiveFrom = periodOption(options.effective)!;
+          if (type !== 'dissolution' && options.effective === undefined) throw usage(`a ${type} needs --effective PERIOD, e.g. --effective "2025-26 M07"`);
+          const effectiveFrom = periodOption(options.effective);
           const d = await withContext(options, (ctx) => proposeDecision(ctx, { fundId: options.fund, title: options.text ?? '', effectiveFrom, change }));
           if (options.json) printJson(d);
           else printDecision(d);

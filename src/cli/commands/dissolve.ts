@@ -11,11 +11,14 @@ const RIGHT = (from: number, to: number) => Array.from({ length: to - from + 1 }
 
 export function dissolveCommand(): Command {
   return withCommonOptions(new Command('dissolve'))
-    .description('dissolve the fund at the end of a closed month: the dissolution statement (contributions, spend, the position shared, commitments past the date, final settlement journals); the fund is then locked')
+    .description('preview the dissolution statement at the end of a closed month (contributions, spend, the position shared, commitments past the date, final settlement journals); dissolving is a decision of the joint committee')
     .requiredOption('--at <date>', 'the dissolution date: the last day of a closed month, e.g. 2026-09-30')
-    .option('--preview', 'show the statement and record nothing')
-    .option('--text <text>', 'the resolution or notice the dissolution rests on (kept with the record)')
-    .addHelpText('after', '\nAfter a real run, imports, closes, reopens and decisions for the fund are refused (FUND_DISSOLVED).\nThe statement, its rules and its JSON shape: docs/dissolution.md.')
+    .option('--preview', 'show the statement and record nothing (required: without it the command is refused, DISSOLUTION_NEEDS_DECISION)')
+    .option('--text <text>', 'a resolution to show with the statement')
+    .addHelpText(
+      'after',
+      '\nTo dissolve the fund, the joint committee decides it at a quorate meeting (never under delegation):\n  tandem decision propose dissolution --at 2026-09-30 --text "RESOLUTION"\n  tandem decision approve ID --votes member1=for,member2=for,… --on 2026-10-14\nThat approval records this statement (audit event fund.dissolve) and locks the fund: imports, closes,\nreopens and decisions are then refused (FUND_DISSOLVED). The statement, its rules and its JSON shape:\ndocs/dissolution.md.',
+    )
     .action(
       action(async (options: CommonOptions & { at: string; preview?: boolean; text?: string }) => {
         const result = await withContext(options, (ctx) => dissolveFund(ctx, { fundId: options.fund, date: options.at, preview: options.preview, text: options.text }));
@@ -28,7 +31,7 @@ export function dissolveCommand(): Command {
 export function describeDissolution(r: DissolveResult): string {
   const d = r.document;
   const head = r.preview
-    ? `PREVIEW — nothing recorded. ${d.fundName}: dissolution at ${d.date} (${d.period})`
+    ? `PREVIEW — nothing recorded. ${d.fundName}: dissolution at ${d.date} (${d.period}). To dissolve, the joint committee approves a dissolution decision at a meeting (tandem decision propose dissolution --at ${d.date}).`
     : `${d.fundName}: dissolved at ${d.date} (${d.period}); recorded as audit event ${r.auditEvent}. Imports, closes, reopens and decisions are now refused.`;
   const partnerIds = d.partners.map((p) => p.id);
   return [

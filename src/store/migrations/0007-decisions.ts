@@ -8,6 +8,10 @@
 // Both are append-only (triggers, as for closes): a decision is never edited, only followed by
 // events; and a decision can end only once — the partial unique index refuses a second
 // rejection or effect, so two approvers racing cannot both make it take effect.
+// A `dissolution` decision makes no agreement version: its `effective` event names none, and the
+// audit event `fund.dissolve` holds the statement (docs/dissolution.md). The type is in the CHECK
+// lists here rather than in a migration of its own because this migration had not shipped yet
+// when dissolution became a decision: no database was ever made with the shorter lists.
 // agreement_versions gains effective_from (the first period the version is in force; NULL for
 // versions loaded from a file, in force from the start) and decision_id (the decision that made it).
 
@@ -20,7 +24,7 @@ ALTER TABLE agreement_versions ADD COLUMN decision_id INTEGER;
 CREATE TABLE decisions (
   id INTEGER PRIMARY KEY,
   fund_id TEXT NOT NULL REFERENCES funds (id),
-  type TEXT NOT NULL CHECK (type IN ('virement', 'budget_variation', 'risk_share_change', 'agreement_variation')),
+  type TEXT NOT NULL CHECK (type IN ('virement', 'budget_variation', 'risk_share_change', 'agreement_variation', 'dissolution')),
   title TEXT NOT NULL,
   change_json TEXT NOT NULL,
   effective_from INTEGER NOT NULL,
@@ -59,7 +63,7 @@ ALTER TABLE agreement_versions ADD COLUMN effective_from INTEGER, ADD COLUMN dec
 CREATE TABLE decisions (
   id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   fund_id ${KEY} NOT NULL REFERENCES funds (id),
-  type ${KEY} NOT NULL CHECK (type IN ('virement', 'budget_variation', 'risk_share_change', 'agreement_variation')),
+  type ${KEY} NOT NULL CHECK (type IN ('virement', 'budget_variation', 'risk_share_change', 'agreement_variation', 'dissolution')),
   title TEXT NOT NULL,
   change_json TEXT NOT NULL,
   effective_from INTEGER NOT NULL,

@@ -26,6 +26,7 @@ const TYPE_NAME: Record<DecisionChange['type'], string> = {
   budget_variation: 'Budget variation',
   risk_share_change: 'Risk-share change',
   agreement_variation: 'Agreement variation',
+  dissolution: 'Dissolution of the fund',
 };
 
 const STATUS_TAG: Record<DecisionView['status'], Html> = {
@@ -78,6 +79,8 @@ function changeInWords(agreement: Agreement, change: DecisionChange): string {
       return change.scheme === null ? `new risk-share rules for pool ${change.pool}` : `new risk-share rules for scheme ${schemeName(agreement, change.scheme)} of pool ${change.pool}`;
     case 'agreement_variation':
       return change.addScheme ? `adds scheme ${change.addScheme.name} (${change.addScheme.id}, ${change.addScheme.type}) to pool ${change.addScheme.pool}` : `removes scheme ${schemeName(agreement, change.removeScheme ?? '')}`;
+    case 'dissolution':
+      return `dissolves the fund at ${change.date}: the dissolution statement is recorded and the fund locked when a quorate meeting of the joint committee approves it (never under delegation)`;
   }
 }
 
@@ -128,6 +131,10 @@ function detail(agreement: Agreement, d: DecisionView): Html {
       : d.agreementVersion > 1
         ? html`v${d.agreementVersion}, in force from ${d.effectiveFrom} (<a class="govuk-link" href="/agreement?from=${d.agreementVersion - 1}&amp;to=${d.agreementVersion}#diff">what it changed</a>)`
         : `v${d.agreementVersion}`;
+  const made: [string, string | Html] =
+    d.change.type === 'dissolution'
+      ? ['Dissolution recorded', d.dissolution ? html`at ${d.dissolution.date} (${d.dissolution.period}), audit event ${d.dissolution.auditEvent}: <a class="govuk-link" href="/governance/dissolution">the statement</a>` : '–']
+      : ['Agreement version made', version];
   const rules = d.change.type === 'risk_share_change' ? html`<h2 class="govuk-heading-m">The new rules</h2><p class="govuk-body"><code>${jsonText(d.change.riskShare)}</code></p>` : html``;
   return html`${summaryList([
     ['Decision', d.title],
@@ -136,7 +143,7 @@ function detail(agreement: Agreement, d: DecisionView): Html {
     ['Change', changeInWords(agreement, d.change)],
     ['Effective from', d.effectiveFrom],
     ['Proposed', html`${when(d.proposedAt)} by ${d.proposedBy}`],
-    ['Agreement version made', version],
+    made,
     ...(d.rejected ? ([['Rejected', `by ${personName(agreement, d.rejected.by)}${d.rejected.on ? ` on ${d.rejected.on}` : ''}: ${d.rejected.reason ?? ''}`]] as [string, string][]) : []),
   ])}${rules}
 <h2 class="govuk-heading-m">Approvals</h2>
@@ -154,7 +161,7 @@ export function decisionRoutes(app: Hono<WebEnv>): void {
     const decisions = await listDecisions(ctx, { fundId });
     const rows = await budgetReconciliationFor(ctx, { fundId, year });
     const body = html`<a href="/governance" class="govuk-back-link">Governance</a>${heading(agreement.fund.name, 'Decisions')}
-<p class="govuk-body">Budgets, risk shares and the fund's scope change only through a recorded decision. Decisions are proposed and approved with <code>tandem decision</code>; this page shows them.</p>
+<p class="govuk-body">Budgets, risk shares and the fund's scope change only through a recorded decision, and the fund is dissolved only by one of the joint committee. Decisions are proposed and approved with <code>tandem decision</code>; this page shows them.</p>
 ${listTable(decisions)}
 <h2 class="govuk-heading-m" id="reconciliation">Budget reconciliation</h2>
 <p class="govuk-body">The budget the latest agreement file set, every change an effective decision made since, and the budget now, in exact pounds.</p>

@@ -1,8 +1,9 @@
 // Dissolution (docs/dissolution.md): a GET form for a month-end date that shows the dissolution
 // statement as a PREVIEW — dissolveFund with `preview: true`, which records nothing. The real
-// dissolution locks the fund for good, so it is never done from a page: an administrator runs
-// `tandem dissolve`. Once the fund is dissolved, the page shows the statement recorded in the
-// audit event (`fund.dissolve`) instead of the form.
+// dissolution is a decision of the joint committee and locks the fund for good, so it is never
+// done from a page: it is proposed and approved at a meeting with `tandem decision`. Once the fund
+// is dissolved, the page shows the statement recorded in the audit event (`fund.dissolve`, which
+// names the decision) instead of the form.
 //
 // The date is checked before the use case runs: not a date, or not the last day of its month, is a
 // 400 page that says why; a month-end the statement cannot rest on (not closed, a later month
@@ -51,13 +52,14 @@ function form(value: string, suggested: string | null): Html {
 <button type="submit" class="govuk-button" data-module="govuk-button">Preview the statement</button></form>`;
 }
 
-const REAL_RUN = html`<div class="govuk-warning-text"><span class="govuk-warning-text__icon" aria-hidden="true">!</span><strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span>This page only previews the statement: nothing is recorded. The real dissolution records the statement and locks the fund for good, so it is not done here: an administrator runs <code>tandem dissolve --at DATE --text "RESOLUTION"</code>.</strong></div>`;
+const REAL_RUN = html`<div class="govuk-warning-text"><span class="govuk-warning-text__icon" aria-hidden="true">!</span><strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span>This page only previews the statement: nothing is recorded. Dissolving the fund is a decision of the joint committee, taken only at a quorate meeting with a majority for (never under delegation): it is proposed with <code>tandem decision propose dissolution --at DATE --text "RESOLUTION"</code> and approved with the meeting's votes (<code>tandem decision approve ID --votes …</code>). That approval records this statement and locks the fund for good.</strong></div>`;
 
 function recorded(event: AuditEvent): Html {
   const statement = event.details.statement as DissolutionDocument | undefined;
   const facts = summaryList([
     ['Dissolved at', `${String(event.details.date)} (${String(event.details.period)})`],
     ['Recorded', html`${when(event.at)} by ${event.actor}, audit event ${event.id}`],
+    ...(typeof event.details.decision === 'number' ? ([['Decided by', html`<a class="govuk-link" href="/governance/decisions/${event.details.decision}">decision ${event.details.decision}</a> of the joint committee`]] as [string, Html][]) : []),
     ['Resolution', typeof event.details.text === 'string' ? event.details.text : 'none given'],
     ['SHA-256 of the statement', html`<code>${event.inputSha256 ?? ''}</code>`],
   ]);
