@@ -223,17 +223,26 @@ class BatchWriter {
   }
 
   private tally(c: LineColumns): void {
+    // Per target of the chunk first (a handful), then into the three statuses: one array slot per
+    // line instead of a keyed lookup; the period set is asked only when the period changes.
+    const lines = new Array<number>(c.targets.length).fill(0);
+    const pence = new Array<Pence>(c.targets.length).fill(0);
+    let lastPeriod = -1;
     for (let i = 0; i < c.count; i++) {
       const period = c.period[i]!;
       const amountPence = c.amountPence[i]!;
       const targetNo = c.target[i]!;
-      const target = c.targets[targetNo]!;
-      this.totals.add(period, targetNo, target, c.codesNo[i]!, c.codes[i]!, amountPence);
-      this.periods.add(period);
-      const sum = this.byStatus[target.status];
-      sum.lines += 1;
-      sum.amountPence = addPence(sum.amountPence, amountPence);
+      this.totals.add(period, targetNo, c.targets[targetNo]!, c.codesNo[i]!, c.codes[i]!, amountPence);
+      if (period !== lastPeriod) this.periods.add((lastPeriod = period));
+      lines[targetNo] = lines[targetNo]! + 1;
+      pence[targetNo] = addPence(pence[targetNo]!, amountPence);
+      // Summed apart from the statuses, so summarise's check that they add back means something.
       this.controlTotalPence = addPence(this.controlTotalPence, amountPence);
+    }
+    for (const [targetNo, target] of c.targets.entries()) {
+      const sum = this.byStatus[target.status];
+      sum.lines += lines[targetNo]!;
+      sum.amountPence = addPence(sum.amountPence, pence[targetNo]!);
     }
     this.lineCount += c.count;
   }
