@@ -2,7 +2,8 @@
 // figures are worked out here by hand: a netted pool that retains its underspend and uplifts its
 // contributions by 5.66%, and an aligned scheme whose next-year contribution the agreement states.
 // All twelve months of 2025-26 are closed, the year is ended, and M01 of 2026-27 is closed on the
-// version the year-end made. Each refusal is checked to write nothing.
+// version the year-end made. A year-end with M12 still open closes it first, in its own
+// transaction. Each refusal is checked to write nothing, the M12 close included.
 
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -73,6 +74,9 @@ year_end:
     - {pool: core, percent: 5.66}
 `;
 
+/** Care's council contribution cut to £100, so the core pool (budget £3,700, actuals £4,080) overspends by £380. */
+const OVERSPENT = AGREEMENT.replace('{council: 1234.56, icb: 2400}', '{council: 100, icb: 2400}');
+
 const Y = 2025;
 const NEXT = 2026;
 
@@ -83,6 +87,8 @@ describeEachStore('the year-end', (current) => {
     versions: (await current().store.listAgreementVersions('yr')).length,
     audit: (await current().store.listAudit({ fundId: 'yr' })).length,
     yearEnds: (await current().store.listYearEnds('yr')).length,
+    closes: (await current().store.listCloses('yr')).length,
+    periodEvents: (await current().store.listPeriodEvents('yr')).length,
   });
 
   /** Each month: council £100 on care; ICB £150 on care, £90 on reablement, £200 on acute. */
@@ -110,15 +116,81 @@ describeEachStore('the year-end', (current) => {
     await loadAgreement(ctx(), file);
   }
 
-  it('is refused while a month of the year is open, and writes nothing', async () => {
+  it('is refused while a month M01..M11 is open, and writes nothing (M12 is not closed either)', async () => {
     await setUp();
-    await closeMonths(Y, 11);
+    await closeMonths(Y, 10);
+    await importMonth(Y, 11);
+    await importMonth(Y, 12);
     const before = await written();
     const e = await rejection(runYearEnd(ctx(), { year: Y }));
     expect(e.code).toBe('YEAR_NOT_CLOSED');
-    expect(e.problems.map((p) => p.message)).toEqual(['2025-26 M12 is open']);
+    expect(e.problems.map((p) => p.message)).toEqual(['2025-26 M11 is open']);
     expect(await written()).toEqual(before);
     expect(before.yearEnds).toBe(0);
+    expect(await current().store.getClose('yr', periodKey(Y, 12))).toBeUndefined();
+  });
+
+  it('closes M12 itself when it is open, as a normal close of M12, and ends the year', async () => {
+    await setUp(OVERSPENT);
+    await closeMonths(Y, 11);
+    await importMonth(Y, 12);
+    // The same data closed normally, then reopened: the year-end's close must match it.
+    const { document: normal } = await closePeriod(ctx(), { period: periodKey(Y, 12) });
+    await reopenPeriod(ctx(), { period: periodKey(Y, 12), reason: 'to let the year-end close it' });
+    const result = await runYearEnd(ctx(), { year: Y });
+    expect(result.created).toBe(true);
+    expect(result.document).toMatchObject({ closedM12: true, closeVersion: 2, year: '2025-26', nextYear: '2026-27' });
+    expect(result.close!.document).toMatchObject({ period: '2025-26 M12', closeVersion: 2, previousVersion: 1, changes: [] });
+    const record = (await current().store.getClose('yr', periodKey(Y, 12)))!;
+    expect(record.version).toBe(2);
+    expect(record.documentSha256).toBe(result.close!.sha256);
+    const made = JSON.parse(record.documentJson) as typeof normal;
+    expect(made.journals).toEqual(normal.journals);
+    expect(made.pools).toEqual(normal.pools);
+    // £380 overspent, shared in proportion to contributions: the settlement journals exist and are the year's.
+    const settlement = [...new Set(made.journals.filter((j) => j.kind === 'settlement' && j.variant === 'standard').map((j) => j.ref))];
+    expect(settlement.length).toBeGreaterThan(0);
+    expect(result.document.settlementJournals).toEqual(settlement);
+    expect(result.document.settlement.units[0]!.variancePence).toBe(38_000);
+    const events = await current().store.listPeriodEvents('yr');
+    expect(events.at(-1)).toMatchObject({ period: periodKey(Y, 12), action: 'close', closeId: record.id });
+    const actions = (await current().store.listAudit({ fundId: 'yr' })).map((e) => `${e.action} ${e.subject}`).slice(-3);
+    expect(actions).toEqual(['close close:2025-26 M12:v2', 'year.end year-end:2025-26', 'year.end.version agreement:2']);
+    // A second run changes nothing and says the stored year-end closed M12.
+    const again = await runYearEnd(ctx(), { year: Y });
+    expect(again).toEqual({ created: false, document: result.document, sha256: result.sha256 });
+  });
+
+  it('closes an open M12 in the same transaction: a refusal after the close leaves M12 open and writes nothing', async () => {
+    // The council bears part of the £380 overspend, and the recovery plan takes it off its 2026-27
+    // contribution to reablement, which it has none of: BUDGET_NEGATIVE, after the M12 close.
+    await setUp(OVERSPENT.replace('year_end:\n', 'year_end:\n  overspend_recovery:\n    - {pool: core, from_scheme: reable}\n'));
+    await closeMonths(Y, 11);
+    await importMonth(Y, 12);
+    const before = await written();
+    const e = await rejection(runYearEnd(ctx(), { year: Y }));
+    expect(e.code).toBe('BUDGET_NEGATIVE');
+    expect(await written()).toEqual(before);
+    expect(await current().store.getClose('yr', periodKey(Y, 12))).toBeUndefined();
+    // M12 is open and closes normally afterwards.
+    const { document } = await closePeriod(ctx(), { period: periodKey(Y, 12) });
+    expect(document.closeVersion).toBe(1);
+  });
+
+  it('passes --allow-unmapped to the close of M12 it makes', async () => {
+    await setUp();
+    await closeMonths(Y, 11);
+    await importMonth(Y, 12);
+    // M12's council extract again, with a line no rule maps.
+    const stray = join(dir, 'council-unmapped.csv');
+    writeFileSync(stray, 'Date,Cost Centre,Description,Amount\n15/03/2026,CC100,Home care,100.00\n20/03/2026,CC555,Unknown,12.34\n');
+    await importBatch(ctx(), { ledgerId: 'council', path: stray });
+    const before = await written();
+    expect((await rejection(runYearEnd(ctx(), { year: Y }))).code).toBe('CLOSE_UNMAPPED');
+    expect(await written()).toEqual(before);
+    const result = await runYearEnd(ctx(), { year: Y, allowUnmapped: true });
+    expect(result.document.closedM12).toBe(true);
+    expect(result.close!.document.unmapped).toEqual([{ ledger: 'council', lines: 1, amountPence: 1_234 }]);
   });
 
   it('carries the retained underspend and the uplifted contributions into the next year, which its closes use', async () => {
@@ -126,7 +198,9 @@ describeEachStore('the year-end', (current) => {
     await closeMonths(Y, 12);
     const result = await runYearEnd(ctx(), { year: Y });
     expect(result.created).toBe(true);
+    expect(result.close).toBeUndefined();
     const d = result.document;
+    expect(d.closedM12).toBe(false);
     // Core pool: budget £1,234.56 + £2,400 + £1,200 = £4,834.56; actuals 12 × (£100 + £150 + £90)
     // = £4,080; variance −£754.56, retained (underspend rule retain): nobody is handed anything.
     expect(d.settlement.units).toEqual([{ unit: 'pool:core', pool: 'core', variancePence: -75_456, sharesPence: { council: 0, icb: 0 }, retainedPence: -75_456 }]);

@@ -1,9 +1,11 @@
-// The year-end (docs/year-end.md): once M01..M12 of a year are closed, record the M12 close's risk
-// share as the year's settlement, make the year final (its months can no longer be reopened), and
-// store the next year's agreement — contributions uplifted or as stated, retained underspends
-// carried into the pool, agreed overspend recoveries taken off — as a new version in force from
-// M01 of the next year, so the next year's closes use it. One transaction under the fund's lock;
-// a refusal writes nothing; running it again on a final year changes nothing and says so.
+// The year-end (docs/year-end.md): once M01..M11 of a year are closed, close M12 if it is still
+// open (the normal close, which computes the final risk-share settlement and its journals), record
+// the M12 close's risk share as the year's settlement, make the year final (its months can no
+// longer be reopened), and store the next year's agreement — contributions uplifted or as stated,
+// retained underspends carried into the pool, agreed overspend recoveries taken off — as a new
+// version in force from M01 of the next year, so the next year's closes use it. One transaction
+// under the fund's lock, the M12 close included: a refusal of either writes nothing; running it
+// again on a final year changes nothing and says so.
 
 import { createHash } from 'node:crypto';
 import type { CloseComputation } from '../domain/close.js';
@@ -12,6 +14,7 @@ import { adjustmentsOf, planYearEnd, YearEndError, type CarryLine, type YearEndP
 import type { Store } from '../store/types.js';
 import type { YearEndRecord } from '../store/year-end-types.js';
 import { agreementForPeriod, agreementInForce, resolveFund } from './agreements.js';
+import { closePeriod, type CloseResult } from './close.js';
 import { isoNow, type AppContext } from './context.js';
 import { TandemError } from './errors.js';
 import { assertFundOpen } from './fund-state.js';
@@ -23,6 +26,8 @@ export interface YearEndDocument {
   nextYear: string | null;
   /** The M12 close whose risk share is the settlement, and the agreement version it used. */
   closeVersion: number;
+  /** True when this year-end closed M12 itself (as version closeVersion); absent in year-ends recorded before it could. */
+  closedM12?: boolean;
   closeAgreementVersion: number;
   /** The agreement version the next year's was made from (the latest when the year-end ran). */
   baseAgreementVersion: number;
@@ -44,6 +49,15 @@ export interface YearEndResult {
   created: boolean;
   document: YearEndDocument;
   sha256: string;
+  /** The M12 close this year-end made, when M12 was still open. */
+  close?: CloseResult;
+}
+
+export interface YearEndRequest {
+  fundId?: string;
+  year: YearStart;
+  /** Passed to the close of M12 when the year-end makes it (as `tandem close --allow-unmapped`). */
+  allowUnmapped?: boolean;
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -52,14 +66,16 @@ function stored(record: YearEndRecord): YearEndResult {
   return { created: false, document: JSON.parse(record.documentJson) as YearEndDocument, sha256: record.documentSha256 };
 }
 
-async function checkAllClosed(tx: Store, fundId: string, year: YearStart): Promise<void> {
+/** M01..M11 must be closed; M12 may be open, for the year-end closes it. True when M12 is closed. */
+async function checkClosedToM11(tx: Store, fundId: string, year: YearStart): Promise<boolean> {
   const states = await periodStates(tx, fundId);
-  const open = Array.from({ length: 12 }, (_, i) => periodKey(year, i + 1)).filter((p) => states.get(p)?.action !== 'close');
-  if (open.length === 0) return;
+  const open = Array.from({ length: 11 }, (_, i) => periodKey(year, i + 1)).filter((p) => states.get(p)?.action !== 'close');
+  const m12Closed = states.get(periodKey(year, 12))?.action === 'close';
+  if (open.length === 0) return m12Closed;
   const names = open.map(formatPeriod);
   throw new TandemError(
     'YEAR_NOT_CLOSED',
-    `${formatYear(year)} cannot be ended: ${names.join(', ')} ${open.length === 1 ? 'is' : 'are'} not closed; close every month M01..M12 first. Nothing was written`,
+    `${formatYear(year)} cannot be ended: ${names.join(', ')} ${open.length === 1 ? 'is' : 'are'} not closed; close M01..M11 first (the year-end closes M12 itself if it is open). Nothing was written`,
     names.map((n) => ({ code: 'YEAR_NOT_CLOSED', message: `${n} is open` })),
   );
 }
@@ -85,7 +101,7 @@ function planning(fn: () => YearEndPlan): YearEndPlan {
   }
 }
 
-export async function runYearEnd(ctx: AppContext, request: { fundId?: string; year: YearStart }): Promise<YearEndResult> {
+export async function runYearEnd(ctx: AppContext, request: YearEndRequest): Promise<YearEndResult> {
   const fundId = await resolveFund(ctx, request.fundId);
   const { year } = request;
   return ctx.store.transaction(async (tx) => {
@@ -99,12 +115,15 @@ export async function runYearEnd(ctx: AppContext, request: { fundId?: string; ye
     if (!atM12.agreement.years.includes(year)) {
       throw new TandemError('PERIOD_OUTSIDE_AGREEMENT', `${formatYear(year)} is outside the agreement of fund ${fundId}, which covers ${atM12.agreement.years.map(formatYear).join(', ')}`);
     }
-    await checkAllClosed(tx, fundId, year);
-    const close = (await tx.getClose(fundId, m12))!;
-    const closeDoc = JSON.parse(close.documentJson) as CloseComputation;
+    const m12Closed = await checkClosedToM11(tx, fundId, year);
     const latest = await agreementInForce(txCtx, fundId);
     const nextYear = latest.agreement.years.includes(year + 1) ? year + 1 : null;
     if (nextYear !== null) await checkNextYearNotStarted(tx, fundId, nextYear, latest.record.effectiveFrom);
+    // The close's own transaction joins this one (a nested transaction shares the outer one), so a
+    // refusal later in the year-end rolls the M12 close back with everything else.
+    const madeClose = m12Closed ? undefined : await closePeriod(txCtx, { fundId, period: m12, allowUnmapped: request.allowUnmapped });
+    const close = (await tx.getClose(fundId, m12))!;
+    const closeDoc = JSON.parse(close.documentJson) as CloseComputation;
     const previous = await tx.getYearEnd(fundId, year - 1);
     const adjustments = previous ? adjustmentsOf((JSON.parse(previous.documentJson) as YearEndDocument).lines) : {};
     const plan = planning(() => planYearEnd(latest.agreement, year, closeDoc.units, adjustments));
@@ -135,6 +154,7 @@ export async function runYearEnd(ctx: AppContext, request: { fundId?: string; ye
       year: formatYear(year),
       nextYear: nextYear === null ? null : formatYear(nextYear),
       closeVersion: close.version,
+      closedM12: madeClose !== undefined,
       closeAgreementVersion: close.agreementVersion,
       baseAgreementVersion: latest.record.version,
       agreementVersion,
@@ -151,12 +171,12 @@ export async function runYearEnd(ctx: AppContext, request: { fundId?: string; ye
     await tx.insertYearEnd({ fundId, year, closeVersion: close.version, agreementVersion, documentJson: json, documentSha256, at, actor: ctx.actor });
     const carried = plan.lines.filter((l) => l.kind === 'carry_forward').reduce((n, l) => n + l.amountPence, 0);
     const recovered = plan.lines.filter((l) => l.kind === 'overspend_recovery').reduce((n, l) => n - l.amountPence, 0);
-    await tx.appendAudit({ fundId, actor: ctx.actor, action: 'year.end', subject: `year-end:${formatYear(year)}`, details: { year: formatYear(year), closeVersion: close.version, agreementVersion, settlementByPartnerPence: plan.settlement.byPartnerPence, carriedForwardPence: carried, recoveredPence: recovered }, inputSha256: documentSha256, at });
+    await tx.appendAudit({ fundId, actor: ctx.actor, action: 'year.end', subject: `year-end:${formatYear(year)}`, details: { year: formatYear(year), closeVersion: close.version, closedM12: madeClose !== undefined, agreementVersion, settlementByPartnerPence: plan.settlement.byPartnerPence, carriedForwardPence: carried, recoveredPence: recovered }, inputSha256: documentSha256, at });
     if (agreementVersion !== null) {
       // Subject agreement:N, so `tandem verify` finds the event that records the version it made.
       await tx.appendAudit({ fundId, actor: ctx.actor, action: 'year.end.version', subject: `agreement:${agreementVersion}`, details: { version: agreementVersion, previousVersion: latest.record.version, effectiveFrom: document.effectiveFrom, year: formatYear(year) }, inputSha256: versionSha, at });
     }
-    return { created: true, document, sha256: documentSha256 };
+    return { created: true, document, sha256: documentSha256, ...(madeClose ? { close: madeClose } : {}) };
   });
 }
 

@@ -6,6 +6,7 @@ import { formatPounds, type Pence } from '../../domain/money.js';
 import { parseYear } from '../../domain/period.js';
 import { action, printJson, withCommonOptions, withContext, type CommonOptions } from '../common.js';
 import { table } from '../table.js';
+import { describeClose } from './close.js';
 
 const gbp = (p: Pence | null) => (p === null ? '' : formatPounds(p));
 
@@ -17,13 +18,14 @@ function yearArgument(text: string): number {
 
 export function yearEndCommand(): Command {
   return withCommonOptions(new Command('year-end'))
-    .description('end a financial year whose twelve months are closed: record the settlement, make the year final, and carry into the next year what the agreement says')
+    .description('end a financial year whose months M01..M11 are closed: close M12 if it is open, record the settlement, make the year final, and carry into the next year what the agreement says')
     .argument('<year>', 'the financial year, e.g. 2025-26')
-    .addHelpText('after', '\nThe next year\'s budgets (uplifted or as stated, plus carry-forward and recovery lines) become an agreement version in force from its M01. Running it again on a final year changes nothing. See docs/year-end.md.')
+    .option('--allow-unmapped', 'when the year-end closes M12: close it even though lines are held in suspense (as tandem close --allow-unmapped)')
+    .addHelpText('after', '\nIf M12 is open the year-end closes it first (the normal close, with its settlement journals), in the same transaction: a refusal of either writes nothing. The next year\'s budgets (uplifted or as stated, plus carry-forward and recovery lines) become an agreement version in force from its M01. Running it again on a final year changes nothing. See docs/year-end.md.')
     .action(
-      action(async (text: string, options: CommonOptions) => {
+      action(async (text: string, options: CommonOptions & { allowUnmapped?: boolean }) => {
         const year = yearArgument(text);
-        const result = await withContext(options, (ctx) => runYearEnd(ctx, { fundId: options.fund, year }));
+        const result = await withContext(options, (ctx) => runYearEnd(ctx, { fundId: options.fund, year, allowUnmapped: options.allowUnmapped }));
         if (options.json) printJson({ created: result.created, ...result.document, sha256: result.sha256 });
         else console.log(describeYearEnd(result));
       }),
@@ -33,10 +35,11 @@ export function yearEndCommand(): Command {
 export function describeYearEnd(r: YearEndResult): string {
   const d = r.document;
   const head = r.created
-    ? `${d.fund}: ${d.year} is final (settlement from the M12 close version ${d.closeVersion})`
+    ? `${d.fund}: ${d.year} is final (settlement from the M12 close version ${d.closeVersion}${d.closedM12 ? ', made by this year-end' : ''})`
     : `${d.fund}: ${d.year} was already final (year-end on ${d.at} by ${d.by}); nothing changed`;
   const partners = Object.keys(d.settlement.byPartnerPence);
   return [
+    ...(r.close ? [describeClose(r.close), ''] : []),
     head,
     '',
     'Settlement (risk share at M12)',
