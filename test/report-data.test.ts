@@ -28,6 +28,11 @@ import { loadContracts } from '../src/app/contracts.js';
 import { importMeasures } from '../src/app/measure-import.js';
 import { exampleExtracts } from '../src/cli/commands/demo.js';
 import { periodKey } from '../src/domain/period.js';
+import { reopenPeriod } from '../src/app/close.js';
+import { importForecasts } from '../src/app/forecast-import.js';
+import { buildMemorandum } from '../src/app/returns.js';
+import { rejection } from './support/rejection.js';
+import { closeSheffieldMonth, sheffieldYearReports } from './support/sheffield-year.js';
 import { describeEachStore } from './support/stores.js';
 
 const TINY = 'test/fixtures/tiny';
@@ -127,4 +132,37 @@ describeEachStore('report data next to the money (Sheffield)', (current) => {
     const after = (await buildReport(ctx, { period: M03 })).data;
     expect({ ...after, provenance: null }).toEqual({ ...before, provenance: null });
   });
+});
+
+describeEachStore('the M12 report: the memorandum account of the pooled budgets', (current) => {
+  const ctx = (): AppContext => ({ store: current().store, actor: 'tester', now: () => new Date('2026-04-20T09:00:00Z') });
+  const M12 = periodKey(2025, 12);
+
+  it('carries at M12 exactly the account tandem returns memorandum gives, none at M11; a forecast outturn becomes a note; each close version keeps its own', async () => {
+    const { m11, m12, memorandum } = await sheffieldYearReports(ctx());
+    expect(m11.data.memorandum).toBeNull();
+    expect(m12.data.memorandum).toEqual({ account: memorandum.account, refusal: null });
+    const account = m12.data.memorandum!.account!;
+    // The same close as the rest of the report: its pooled actual and the bcf pool's shares.
+    expect(account.pools.map((p) => p.pool)).toEqual(['bcf']);
+    expect(account.totals.incomePence).toBe(185_000_000_00);
+    expect(account.totals.expenditurePence).toBe(m12.data.summary[0]!.ytdActualPence);
+    const bcf = m12.data.shares.find((u) => u.unit === 'pool:bcf')!;
+    expect(account.pools[0]!.shares.map((x) => [x.partner, -x.shareOfSurplusPence + 0])).toEqual(Object.entries(bcf.sharesPence));
+
+    // A lead's M12 forecast for lths, shared by a second close of M12: the account cannot reconcile.
+    await reopenPeriod(ctx(), { period: M12, reason: 'lead forecast for lths' });
+    const dir = mkdtempSync(join(tmpdir(), 'tandem-m12-forecast-'));
+    writeFileSync(join(dir, 'forecast.csv'), 'scheme,period,amount\nlths,2025-26 M12,111234567.89\n');
+    await importForecasts(ctx(), { path: join(dir, 'forecast.csv') });
+    await closeSheffieldMonth(ctx(), 12);
+    const forecast = (await buildReport(ctx(), { period: M12 })).data;
+    expect(forecast.provenance.closeVersion).toBe(2);
+    expect(forecast.memorandum).toEqual({ account: null, refusal: { code: 'OUTTURN_NOT_ACTUAL', reason: expect.stringContaining("lead's forecast outturn for scheme lths (£111,234,567.89)") } });
+    const refused = await rejection(buildMemorandum(ctx(), { year: 2025 }));
+    expect(refused.code).toBe('OUTTURN_NOT_ACTUAL');
+    expect(refused.message).toBe(`${forecast.memorandum!.refusal!.reason}; nothing was written`);
+    // The first close of M12, reported again, still gives its account.
+    expect((await buildReport(ctx(), { period: M12, version: 1 })).data.memorandum).toEqual(m12.data.memorandum);
+  }, 180_000);
 });

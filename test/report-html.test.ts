@@ -16,6 +16,9 @@ import { escapeHtml } from '../src/report/escape.js';
 import { MAX_JOURNAL_LINES_SHOWN } from '../src/report/html-ledger.js';
 import { renderReportHtml } from '../src/report/html.js';
 import type { ReportData } from '../src/report/report-data.js';
+import type { MemorandumReturn } from '../src/report/returns-data.js';
+import { sheffieldYearReports } from './support/sheffield-year.js';
+import { storeFactories, type TestStore } from './support/stores.js';
 
 const fixture = (): ReportData => JSON.parse(readFileSync('test/fixtures/report/sheffield-m03.json', 'utf8')) as ReportData;
 const data = fixture();
@@ -236,6 +239,56 @@ describe('report HTML', () => {
     for (const s of data.series) expect(page).toContain(`<title id="chart-trend-${s.id}-title">`);
     expect(all(element(page, 'svg', 'chart-variance'), /<rect class="bar /g)).toHaveLength(5);
     expect(page).toContain('>-3,088.9 underspend</text>');
+  });
+});
+
+describe('report HTML of an M12 close: the memorandum account of the pooled budgets', () => {
+  let store: TestStore;
+  let m11 = '';
+  let m12 = '';
+  let memorandum: MemorandumReturn;
+  let m12Data: ReportData;
+  beforeAll(async () => {
+    store = await storeFactories()[0]!.create();
+    const reports = await sheffieldYearReports({ store: store.store, actor: 'tester', now: () => new Date('2026-04-20T09:00:00Z') });
+    [m11, m12, memorandum, m12Data] = [renderReportHtml(reports.m11.data), renderReportHtml(reports.m12.data), reports.memorandum, reports.m12.data];
+  }, 120_000);
+  afterAll(() => store?.dispose());
+
+  it('shows the account, the partners’ figures and the reasons exactly as tandem returns memorandum does, after the risk share', () => {
+    const section = element(m12, 'section', 'id="memorandum"');
+    expect(section).toContain('<h2 id="memorandum-heading">Memorandum account (pooled budgets)</h2>');
+    const [pool] = memorandum.account.pools;
+    const money = (p: number) => formatPounds(p, { symbol: true });
+    const row = (label: string) => {
+      const found = all(section, /<tr\b[^>]*>(.*?)<\/tr>/gs).map((m) => m[1]!).find((r) => stripTags(/<th\b[^>]*>(.*?)<\/th>/s.exec(r)?.[1] ?? '') === escapeHtml(label));
+      expect(found, label).toBeDefined();
+      return cells(found!);
+    };
+    for (const i of pool!.income) expect(row(`Contribution from ${i.name}`)).toEqual([money(i.contributionPence)]);
+    expect(row('Total income')).toEqual([money(pool!.incomePence)]);
+    for (const e of pool!.expenditure) expect(row(`${e.name} (${e.scheme})`)).toEqual([money(e.actualPence)]);
+    expect(row('Total expenditure')).toEqual([money(pool!.expenditurePence)]);
+    expect(row(pool!.surplusPence >= 0 ? 'Surplus for the year' : 'Deficit for the year')).toEqual([money(pool!.surplusPence)]);
+    expect(row('Retained in the pool for next year')).toEqual([money(pool!.retainedPence)]);
+    for (const x of pool!.shares) expect(row(x.name)).toEqual([money(x.contributionPence), money(x.shareOfSurplusPence), money(x.netContributionPence), x.settlementRef ?? 'host: none']);
+    for (const r of pool!.reasons) expect(section).toContain(`<li>${escapeHtml(r)}</li>`);
+    expect(all(section, /<table\b/g).length).toBe(all(section, /<table\b[^>]*>\s*<caption>/g).length);
+    expect(all(section, /<th\b[^>]*>/g).map((m) => m[0]).filter((th) => !/\bscope="(col|row|rowgroup)"/.test(th))).toEqual([]);
+    const h2 = all(m12, /<h2\b[^>]*>(.*?)<\/h2>/gs).map((m) => stripTags(m[1]!));
+    expect(h2.slice(h2.indexOf('Risk share'), h2.indexOf('Risk share') + 2)).toEqual(['Risk share', 'Memorandum account (pooled budgets)']);
+    expect(element(m12, 'nav', 'class="contents"')).toContain('<a href="#memorandum">Memorandum account (pooled budgets)</a>');
+  });
+
+  it('has no such section or contents entry before M12', () => {
+    expect(m11).not.toMatch(/id="memorandum"|href="#memorandum"|Memorandum account/);
+  });
+
+  it('says why, in a short note, when the close cannot give the account', () => {
+    const refused: ReportData = { ...m12Data, memorandum: { account: null, refusal: { code: 'OUTTURN_NOT_ACTUAL', reason: "the 2025-26 M12 close shared a lead's forecast outturn for scheme <lths>" } } };
+    const section = element(renderReportHtml(refused), 'section', 'id="memorandum"');
+    expect(stripTags(element(section, 'div', 'memorandum-warning'))).toBe("The memorandum account cannot be made from this closethe 2025-26 M12 close shared a lead&#39;s forecast outturn for scheme &lt;lths&gt; (OUTTURN_NOT_ACTUAL).");
+    expect(section).not.toContain('<table');
   });
 });
 

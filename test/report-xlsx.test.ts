@@ -18,12 +18,17 @@ import type { Cell, Worksheet } from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvariantError, parseAmount, type Pence } from '../src/domain/money.js';
 import { guardCell } from '../src/report/cell-guard.js';
+import type { AppContext } from '../src/app/context.js';
+import { reportLines } from '../src/app/report.js';
 import type { ReportData, ReportFigures, ReportLine, ReportLineBatch } from '../src/report/report-data.js';
+import type { MemorandumReturn } from '../src/report/returns-data.js';
 import { renderReportXlsx } from '../src/report/xlsx.js';
 import { POUNDS_FORMAT } from '../src/report/xlsx-layout.js';
 import { sheetBacklog } from '../src/report/xlsx-lines.js';
 import { cellText, poundsText, xmlSafe, xmlText } from '../src/report/xlsx-xml.js';
 import { recalculate } from './support/libreoffice.js';
+import { sheffieldYearReports } from './support/sheffield-year.js';
+import { storeFactories, type TestStore } from './support/stores.js';
 
 const SHEETS = ['Summary', 'Schemes', 'Budget reconciliation', 'Contracts', 'Metrics', 'Risk share', 'Multi-year', 'Journals', 'Agreement of balances', 'Unmapped'];
 const HYPERLINK = '=HYPERLINK("http://x","y")';
@@ -282,6 +287,74 @@ describe('XLSX report: recalculated by LibreOffice', () => {
       const cell = check.getWorksheet(sheet)!.getCell(address);
       expect(amountAt(sheets, sheet, Number(cell.row), Number(cell.col)), at).toBe(expected);
     }
+  });
+});
+
+describe('XLSX report of an M12 close: the Memorandum sheet', () => {
+  let store: TestStore;
+  let m12File = '';
+  let m12Sheets: string[] = [];
+  let m11Sheets: string[] = [];
+  let memorandum: MemorandumReturn;
+  let ws: Worksheet;
+  beforeAll(async () => {
+    store = await storeFactories()[0]!.create();
+    const ctx: AppContext = { store: store.store, actor: 'tester', now: () => new Date('2026-04-20T09:00:00Z') };
+    const reports = await sheffieldYearReports(ctx);
+    memorandum = reports.memorandum;
+    m12File = path.join(dir, 'm12.xlsx');
+    m12Sheets = (await renderReportXlsx(reports.m12.data, await reportLines(ctx, reports.m12), m12File)).sheets;
+    m11Sheets = (await renderReportXlsx(reports.m11.data, [], path.join(dir, 'm11.xlsx'))).sheets;
+    const m12Book = new ExcelJS.Workbook();
+    await m12Book.xlsx.readFile(m12File);
+    ws = m12Book.getWorksheet('Memorandum')!;
+  }, 120_000);
+  afterAll(() => store?.dispose());
+  const cellAt = (label: string, column = 2) => ws.getRow(rowWhere(ws, 1, label)).getCell(column);
+
+  it('comes after the Risk share sheet in the M12 report only', () => {
+    expect(m12Sheets.slice(m12Sheets.indexOf('Risk share'), m12Sheets.indexOf('Risk share') + 2)).toEqual(['Risk share', 'Memorandum']);
+    expect(m11Sheets).not.toContain('Memorandum');
+    expect(m11Sheets).toContain('Risk share');
+  });
+
+  it('states the account as tandem returns memorandum does: numbers in £, totals and the surplus as live formulas', () => {
+    const [pool] = memorandum.account.pools;
+    expect([ws.getCell('A1').value, ws.getCell('A3').value]).toEqual([memorandum.account.fundName, 'OFFICIAL']);
+    expect(String(ws.getCell('A2').value)).toContain('2025-26 M12 (March 2026): pooled budget memorandum account, financial year 2025-26');
+    for (const i of pool!.income) {
+      const cell = cellAt(`Contribution from ${i.name}`);
+      expect([pence(cell.value), cell.numFmt]).toEqual([i.contributionPence, POUNDS_FORMAT]);
+    }
+    for (const e of pool!.expenditure) expect(pence(cellAt(`${e.name} (${e.scheme})`).value)).toBe(e.actualPence);
+    const income = cellAt('Total income');
+    expect([income.formula, pence(income.result), income.numFmt]).toEqual([expect.stringMatching(/^ROUND\(SUM\(B\d+:B\d+\),2\)$/), pool!.incomePence, POUNDS_FORMAT]);
+    expect(pence(cellAt('Total expenditure').result)).toBe(pool!.expenditurePence);
+    const surplus = cellAt(pool!.surplusPence >= 0 ? 'Surplus for the year' : 'Deficit for the year');
+    expect([surplus.formula, pence(surplus.result)]).toEqual([expect.stringMatching(/^ROUND\(B\d+-B\d+,2\)$/), pool!.surplusPence]);
+    expect(pence(cellAt('Total shared').result)).toBe(pool!.surplusPence);
+    for (const x of pool!.shares) {
+      const n = rowWhere(ws, 1, x.name);
+      const row = ws.getRow(n);
+      expect([pence(row.getCell(2).value), pence(row.getCell(3).value), row.getCell(4).formula, pence(row.getCell(4).result), row.getCell(5).value]).toEqual([x.contributionPence, x.shareOfSurplusPence, `ROUND(B${n}-C${n},2)`, x.netContributionPence, x.settlementRef ?? 'host: no journal']);
+    }
+    for (const r of pool!.reasons) expect(rowWhere(ws, 1, r)).toBeGreaterThan(0);
+  });
+
+  it('adds up in LibreOffice: every formula, its cached result poisoned, recalculates to Tandem’s figure', { timeout: 120_000 }, async () => {
+    const poisoned = new ExcelJS.Workbook();
+    await poisoned.xlsx.readFile(m12File);
+    const sheet = poisoned.getWorksheet('Memorandum')!;
+    const truth = new Map<string, { row: number; col: number; pence: Pence }>();
+    for (const cell of formulaCells(sheet)) {
+      truth.set(cell.address, { row: Number(cell.row), col: Number(cell.col), pence: pence(cell.result) });
+      cell.value = { formula: cell.formula, result: 999 };
+    }
+    expect(truth.size).toBeGreaterThanOrEqual(4 + 2 * memorandum.account.pools[0]!.shares.length);
+    const copy = path.join(dir, 'm12-poisoned.xlsx');
+    await poisoned.xlsx.writeFile(copy);
+    const sheets = await recalculate(copy);
+    for (const [address, { row, col, pence: expected }] of truth) expect(pence(sheets.get('Memorandum')?.[row - 1]?.[col - 1]), address).toBe(expected);
   });
 });
 

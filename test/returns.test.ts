@@ -11,15 +11,13 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { expect, it } from 'vitest';
 import { loadAgreement } from '../src/app/agreements.js';
-import { closePeriod, reopenPeriod } from '../src/app/close.js';
+import { reopenPeriod } from '../src/app/close.js';
 import type { AppContext } from '../src/app/context.js';
-import { importBatch } from '../src/app/import-batch.js';
 import { checkBcf, writeBcfYearEndFiles, writeMemorandumFiles } from '../src/app/returns.js';
-import { exampleExtracts } from '../src/cli/commands/demo.js';
-import { writeYearExtracts } from '../src/demo/generate-year.js';
 import { periodKey } from '../src/domain/period.js';
 import { EXPENDITURE_COLUMNS } from '../src/report/bcf-year-end-xlsx.js';
 import { rejection } from './support/rejection.js';
+import { closeSheffieldMonth, loadSheffieldYear } from './support/sheffield-year.js';
 import { describeEachStore } from './support/stores.js';
 
 const EXAMPLE = 'examples/sheffield';
@@ -62,14 +60,8 @@ function sheffieldShares(variance: number): { scc: number; sccg: number; retaine
 describeEachStore('statutory returns', (current) => {
   const ctx = (): AppContext => ({ store: current().store, actor: 'tester', now: () => new Date('2026-04-20T09:00:00Z') });
 
-  async function loadYear(agreement = join(EXAMPLE, 'agreement.yaml')) {
-    await loadAgreement(ctx(), agreement);
-    const generated = tempDir();
-    await writeYearExtracts(generated, { linesPerMonth: 4 });
-    for (const e of [...exampleExtracts(EXAMPLE), ...exampleExtracts(generated)]) await importBatch(ctx(), { ledgerId: e.ledgerId, path: e.path });
-  }
-
-  const close = (month: number) => closePeriod(ctx(), { period: periodKey(2025, month), allowUnmapped: true });
+  const loadYear = () => loadSheffieldYear(ctx());
+  const close = (month: number) => closeSheffieldMonth(ctx(), month);
 
   it('writes the memorandum account of the year closed through M12, reconciled to the penny by hand, and refuses before', async () => {
     await loadYear();

@@ -14,6 +14,7 @@ import { isoNow, type AppContext } from './context.js';
 import { budgetReconciliationFor } from './decisions.js';
 import { codeColumnsOf } from './journal-export.js';
 import { reportPlanning } from './report-planning.js';
+import { memorandumOfClose } from './returns.js';
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
@@ -96,6 +97,9 @@ export async function buildReport(ctx: AppContext, request: { fundId?: string; p
     unmapped: close.unmapped,
     budgetReconciliation: await budgetReconciliationFor(ctx, { fundId, year: yearOf(request.period), upToVersion: close.agreementVersion }),
     ...(await reportPlanning(ctx, fundId, close, record, request.period)),
+    // From this close and its agreement version, whichever close version is reported, so a report
+    // regenerated later (or of an earlier version) shows the account that close gave.
+    memorandum: close.month === 'M12' ? memorandumOfClose(close, agreement) : null,
     provenance: {
       agreementVersion: close.agreementVersion,
       closeVersion: close.closeVersion,

@@ -12,7 +12,7 @@ import { bcfYearEnd } from '../domain/bcf-year-end.js';
 import { memorandumAccount, OutturnNotActualError } from '../domain/memorandum.js';
 import { formatPounds } from '../domain/money.js';
 import { formatPeriod, formatYear, periodKey, type YearStart } from '../domain/period.js';
-import type { BcfYearEndReturn, MemorandumReturn, ReturnProvenance } from '../report/returns-data.js';
+import type { BcfYearEndReturn, MemorandumOutcome, MemorandumReturn, ReturnProvenance } from '../report/returns-data.js';
 import { agreementForPeriod, agreementInForce, resolveFund } from './agreements.js';
 import { readCloseRecord, type CloseDocument } from './close.js';
 import { isoNow, type AppContext } from './context.js';
@@ -68,19 +68,26 @@ async function yearEndClose(ctx: AppContext, request: ReturnRequest, what: strin
   return { fundId, close, agreement, provenance };
 }
 
+/**
+ * The memorandum account of an M12 close under the agreement version it used, or why it cannot
+ * be made from that close (a pooled scheme's outturn was a lead's forecast, not its actual).
+ * `tandem returns memorandum` refuses with the reason; the M12 joint report shows it as a note.
+ */
+export function memorandumOfClose(close: CloseDocument, agreement: Agreement): MemorandumOutcome {
+  try {
+    return { account: memorandumAccount(close, agreement.partners), refusal: null };
+  } catch (e) {
+    if (!(e instanceof OutturnNotActualError)) throw e;
+    const reason = `the ${close.period} close shared a lead's forecast outturn for scheme ${e.scheme} (£${formatPounds(e.fotPence)}) instead of its actual spend (£${formatPounds(e.actualPence)}), so the memorandum account cannot reconcile; reopen ${close.period}, import that scheme's M12 forecast as its actual spend and close again`;
+    return { account: null, refusal: { code: 'OUTTURN_NOT_ACTUAL', reason } };
+  }
+}
+
 export async function buildMemorandum(ctx: AppContext, request: ReturnRequest): Promise<MemorandumReturn & { fundId: string }> {
   const { fundId, close, agreement, provenance } = await yearEndClose(ctx, request, 'the memorandum account');
-  try {
-    return { fundId, account: memorandumAccount(close, agreement.partners), provenance };
-  } catch (e) {
-    if (e instanceof OutturnNotActualError) {
-      throw new TandemError(
-        'OUTTURN_NOT_ACTUAL',
-        `the ${close.period} close shared a lead's forecast outturn for scheme ${e.scheme} (£${formatPounds(e.fotPence)}) instead of its actual spend (£${formatPounds(e.actualPence)}), so the memorandum account cannot reconcile; reopen ${close.period}, import that scheme's M12 forecast as its actual spend and close again; nothing was written`,
-      );
-    }
-    throw e;
-  }
+  const made = memorandumOfClose(close, agreement);
+  if (made.account === null) throw new TandemError(made.refusal.code, `${made.refusal.reason}; nothing was written`);
+  return { fundId, account: made.account, provenance };
 }
 
 export async function buildBcfYearEnd(ctx: AppContext, request: ReturnRequest): Promise<BcfYearEndReturn & { fundId: string }> {

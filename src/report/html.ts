@@ -7,6 +7,7 @@ import { invariant } from '../domain/money.js';
 import { html } from './escape.js';
 import { balancesSection, journalsSection, provenanceSection, unmappedSection } from './html-ledger.js';
 import { budgetSection, chartsSection, poolsSection, riskShareSection, summarySection, titleBlock } from './html-sections.js';
+import { memorandumSection, memorandumSectionIds } from './html-memorandum.js';
 import { contractsSection, metricsSection, multiYearSection, planningSectionIds } from './html-planning.js';
 import { standaloneHead } from './html-style.js';
 import type { ReportData, ReportFigures } from './report-data.js';
@@ -22,13 +23,14 @@ function checkSummary(data: ReportData): void {
   }
 }
 
-/** The report's sections in order; contracts and metrics only when the fund has them. */
+/** The report's sections in order; contracts and metrics only when the fund has them, the memorandum account only at M12. */
 const sections = (data: ReportData): (readonly [string, string])[] => [
   ['summary', 'Fund summary'],
   ['schemes', 'Schemes by pool'],
   ['budget', 'Budget reconciliation'],
   ...planningSectionIds(data),
   ['risk-share', 'Risk share'],
+  ...memorandumSectionIds(data),
   ['charts', 'Trends and variances'],
   ['multi-year', 'The fund over the years'],
   ['journals', 'Journals'],
@@ -53,6 +55,7 @@ ${budgetSection(data)}
 ${contractsSection(data)}
 ${metricsSection(data)}
 ${riskShareSection(data)}
+${memorandumSection(data)}
 ${chartsSection(data)}
 ${multiYearSection(data)}
 ${journalsSection(data)}

@@ -44,7 +44,8 @@ export function renderMemorandumMarkdown(data: MemorandumReturn): string {
   return `${lines.join('\n')}\n`;
 }
 
-function poolHtml(p: MemorandumPool): Html {
+/** One pool's account, partner table and reasons; also the joint report's M12 section (html-memorandum.ts). */
+export function memorandumPoolTables(p: MemorandumPool): Html {
   const row = (label: string, pence: Pence, cls = '') => html`<tr class="${cls}"><th scope="row">${label}</th><td class="num">${money(pence)}</td></tr>`;
   const account = html`<table class="data-table"><caption>${p.name} (pool ${p.pool}), hosted by ${p.hostName}</caption>
 <thead><tr><th scope="col">Memorandum account</th><th scope="col" class="num">£</th></tr></thead><tbody>
@@ -65,7 +66,11 @@ ${row('Total shared', p.surplusPence, 'total')}
 ${p.shares.map((x) => html`<tr><th scope="row">${x.name}</th><td class="num">${money(x.contributionPence)}</td><td class="num">${money(x.shareOfSurplusPence)}</td><td class="num">${money(x.netContributionPence)}</td><td>${x.settlementRef ?? (x.partner === p.host ? 'host: none' : 'none')}</td></tr>`)}
 </tbody></table>`;
   const reasons = p.reasons.length > 0 ? html`<ul>${p.reasons.map((r) => html`<li>${r}</li>`)}</ul>` : html``;
-  return html`<section class="report-section" id="pool-${p.pool}">${account}${partners}${reasons}</section>`;
+  return html`${account}${partners}${reasons}`;
+}
+
+function poolHtml(p: MemorandumPool): Html {
+  return html`<section class="report-section" id="pool-${p.pool}">${memorandumPoolTables(p)}</section>`;
 }
 
 export function renderMemorandumHtml(data: MemorandumReturn): string {

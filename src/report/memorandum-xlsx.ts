@@ -3,13 +3,15 @@
 // was shared), each partner's figures for its statement of accounts note, and the schemes'
 // budget against actual. Amounts are numbers with the report's £ format; totals and the surplus
 // are live formulas cached with Tandem's own figures (xlsx-layout.ts), so the sheet adds up in
-// Excel as it does in Tandem.
+// Excel as it does in Tandem. The M12 joint finance report has the same rows on its Memorandum
+// sheet (memorandumReportSheet).
 
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import ExcelJS from 'exceljs';
-import type { MemorandumPool } from '../domain/memorandum.js';
+import type { MemorandumAccount, MemorandumPool } from '../domain/memorandum.js';
 import { invariant } from '../domain/money.js';
+import type { ReportData } from './report-data.js';
 import { provenanceLine, type MemorandumReturn } from './returns-data.js';
 import { SheetBuilder, writeSheet } from './xlsx-layout.js';
 
@@ -56,6 +58,17 @@ function poolRows(s: SheetBuilder, p: MemorandumPool): void {
   }
 }
 
+/** Every pool's account, partner table, schemes and reasons, then the totals when there are several pools. */
+function accountRows(s: SheetBuilder, account: MemorandumAccount): void {
+  for (const pool of account.pools) poolRows(s, pool);
+  if (account.pools.length > 1) {
+    s.header(['All pooled budgets', '£']);
+    s.add(['Total income', { pence: account.totals.incomePence }]);
+    s.add(['Total expenditure', { pence: account.totals.expenditurePence }]);
+    s.add(['Surplus (deficit)', { pence: account.totals.surplusPence }], 'total');
+  }
+}
+
 export function memorandumSheet(data: MemorandumReturn): SheetBuilder {
   const { account, provenance } = data;
   const s = new SheetBuilder('Memorandum account');
@@ -64,13 +77,22 @@ export function memorandumSheet(data: MemorandumReturn): SheetBuilder {
   s.add(['OFFICIAL'], 'heading');
   s.add([provenanceLine(provenance)]);
   s.add([]);
-  for (const pool of account.pools) poolRows(s, pool);
-  if (account.pools.length > 1) {
-    s.header(['All pooled budgets', '£']);
-    s.add(['Total income', { pence: account.totals.incomePence }]);
-    s.add(['Total expenditure', { pence: account.totals.expenditurePence }]);
-    s.add(['Surplus (deficit)', { pence: account.totals.surplusPence }], 'total');
-  }
+  accountRows(s, account);
+  return s;
+}
+
+/**
+ * The M12 joint report's "Memorandum" sheet: the same rows as the return's, made from the report's
+ * close, or the reason that close cannot give the account; null in any other month's report.
+ */
+export function memorandumReportSheet(data: ReportData): SheetBuilder | null {
+  const m = data.memorandum;
+  if (!m) return null;
+  const s = new SheetBuilder('Memorandum');
+  s.title(data, `pooled budget memorandum account, financial year ${data.year} (as tandem returns memorandum; surplus positive, deficit negative)`);
+  if (m.account === null) s.add([`The memorandum account cannot be made from this close: ${m.refusal.reason} (${m.refusal.code}).`], 'plain', true);
+  else if (m.account.pools.length === 0) s.add(['The fund has no pooled budgets, so it keeps no memorandum account.']);
+  else accountRows(s, m.account);
   return s;
 }
 

@@ -9,6 +9,7 @@ import type { Pence } from '../domain/money.js';
 import type { ReconciliationRow } from './budget-reconciliation.js';
 import type { MetricRow } from './metrics.js';
 import type { MultiYearView } from './multi-year.js';
+import type { MemorandumOutcome } from './returns-data.js';
 
 /** The figures of one row of the report: a scheme, a pool, a subtotal or the whole fund. */
 export interface ReportFigures {
@@ -130,6 +131,12 @@ export interface ReportData {
   metrics: { registerVersion: number; rows: MetricRow[] } | null;
   /** Each year of the agreement as at the close (src/report/multi-year.ts, docs/year-end.md). */
   multiYear: MultiYearView;
+  /**
+   * Only in the report of an M12 close: the pooled budgets' memorandum account for the year made
+   * from this very close, as `tandem returns memorandum` makes it (docs/returns.md), or the reason
+   * it cannot be made from it; null for every other month.
+   */
+  memorandum: MemorandumOutcome | null;
   provenance: {
     agreementVersion: number;
     closeVersion: number;

@@ -21,6 +21,13 @@ export interface MemorandumReturn {
   provenance: ReturnProvenance;
 }
 
+/**
+ * The memorandum account made from one M12 close, or why that close cannot give one (a pooled
+ * scheme's outturn was a lead's forecast): `tandem returns memorandum` refuses with the reason,
+ * the M12 joint finance report shows it as a note.
+ */
+export type MemorandumOutcome = { account: MemorandumAccount; refusal: null } | { account: null; refusal: { code: 'OUTTURN_NOT_ACTUAL'; reason: string } };
+
 export interface BcfYearEndReturn {
   figures: BcfYearEnd;
   provenance: ReturnProvenance;

@@ -1,10 +1,10 @@
 // The monthly joint finance report as an XLSX workbook finance teams can work with (domain.md
 // §9). Sheets, in tab order: Summary, Schemes, Budget reconciliation, Contracts and Metrics (when
-// the fund has them), Risk share, Multi-year, Journals, Agreement of balances,
-// Unmapped, Lines (then Lines 2, Lines 3… past `maxRowsPerSheet` rows). Subtotals, totals and
-// variances are live formulas cached with Tandem's figures (xlsx-layout.ts, xlsx-sheets.ts);
-// amounts are exact pounds with a £ format; every text cell a ledger or a person supplied goes
-// through the formula guard (cell-guard.ts).
+// the fund has them), Risk share, Memorandum (the M12 report only), Multi-year, Journals,
+// Agreement of balances, Unmapped, Lines (then Lines 2, Lines 3… past `maxRowsPerSheet` rows).
+// Subtotals, totals and variances are live formulas cached with Tandem's figures (xlsx-layout.ts,
+// xlsx-sheets.ts); amounts are exact pounds with a £ format; every text cell a ledger or a person
+// supplied goes through the formula guard (cell-guard.ts).
 //
 // The whole workbook is written with exceljs's streaming WorkbookWriter, so a million ledger
 // lines never sit in memory (xlsx-lines.ts); the Lines rows themselves are written as XML text
@@ -25,6 +25,7 @@ import type { ReportData, ReportLineBatch } from './report-data.js';
 import { EXCEL_MAX_ROWS, writeSheet, type WorkbookWriter } from './xlsx-layout.js';
 import { writeLineSheets } from './xlsx-lines.js';
 import { balancesSheet, budgetSheet, journalsSheet, riskShareSheet, schemesSheet, unmappedSheet } from './xlsx-sheets.js';
+import { memorandumReportSheet } from './memorandum-xlsx.js';
 import { contractsSheet, metricsSheet, multiYearSheet } from './xlsx-planning.js';
 import { summarySheet } from './xlsx-summary.js';
 
@@ -55,7 +56,8 @@ export async function renderReportXlsx(data: ReportData, lineBatches: ReportLine
   // Laid out (and every figure checked) before a byte is written.
   const schemes = schemesSheet(data);
   const planning = [contractsSheet(data), metricsSheet(data)].filter((sheet) => sheet !== null);
-  const tables = [schemes.sheet, budgetSheet(data), ...planning, riskShareSheet(data), multiYearSheet(data), journalsSheet(data), balancesSheet(data), unmappedSheet(data)];
+  const memorandum = memorandumReportSheet(data);
+  const tables = [schemes.sheet, budgetSheet(data), ...planning, riskShareSheet(data), ...(memorandum ? [memorandum] : []), multiYearSheet(data), journalsSheet(data), balancesSheet(data), unmappedSheet(data)];
 
   const output = createWriteStream(outFile);
   let outputError: Error | null = null;
