@@ -36,6 +36,7 @@ import { benchAgreementYaml } from './agreement.js';
 import { runTandem } from './cli.js';
 import { writeCouncilExtract, writeNhsExtract } from './generate.js';
 import { recording, type Statement } from '../test/support/recording-driver.js';
+import { withPgClient } from '../test/support/raw-sql.js';
 
 const M09 = periodKey(2025, 9);
 const FUND = 'bench';
@@ -95,16 +96,6 @@ async function explain(client: pg.Client, s: Statement): Promise<Explained> {
   };
 }
 
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 interface TableSize {
   table: string;
   rows: number;
@@ -130,10 +121,10 @@ async function connectionCost(url: string, n = 30): Promise<{ newConnectionMs: n
   const fresh: number[] = [];
   for (let i = 0; i < n; i++) {
     const started = process.hrtime.bigint();
-    await withClient(url, (c) => c.query('SELECT 1'));
+    await withPgClient(url, (c) => c.query('SELECT 1'));
     fresh.push(ms(started));
   }
-  const pooled = await withClient(url, async (c) => {
+  const pooled = await withPgClient(url, async (c) => {
     const times: number[] = [];
     for (let i = 0; i < n; i++) {
       const started = process.hrtime.bigint();
@@ -158,9 +149,9 @@ interface Measurement {
 }
 
 async function measure(url: string, funds: number, dir: string, firstClose: boolean): Promise<Measurement> {
-  await withClient(url, (c) => c.query('ANALYZE'));
-  const tableSizes = await withClient(url, sizes);
-  const totalsGroups = await withClient(url, async (c) => Number((await c.query<{ n: string }>('SELECT COUNT(*) AS n FROM (SELECT DISTINCT batch_id, period, status, scheme_id, codes FROM line_totals) g')).rows[0]!.n));
+  await withPgClient(url, (c) => c.query('ANALYZE'));
+  const tableSizes = await withPgClient(url, sizes);
+  const totalsGroups = await withPgClient(url, async (c) => Number((await c.query<{ n: string }>('SELECT COUNT(*) AS n FROM (SELECT DISTINCT batch_id, period, status, scheme_id, codes FROM line_totals) g')).rows[0]!.n));
   const log: Statement[] = [];
   const driver = await openPostgresDriver(url);
   const store: Store = createStore(recording(driver, log));
@@ -178,7 +169,7 @@ async function measure(url: string, funds: number, dir: string, firstClose: bool
     const reads = log.slice(from).filter((s) => /^\s*SELECT/i.test(s.sql) && /\b(lines|line_totals|scheme_totals|batch_periods)\b/.test(s.sql));
     const codes = reads.find((s) => /FROM line_totals t/.test(s.sql));
     if (codes) writeFileSync(join(dir, 'codes-query.json'), JSON.stringify(codes));
-    const closeStatements = await withClient(url, async (c) => {
+    const closeStatements = await withPgClient(url, async (c) => {
       const out: Explained[] = [];
       for (const s of reads) out.push(await explain(c, s));
       return out;
@@ -199,7 +190,7 @@ async function measure(url: string, funds: number, dir: string, firstClose: bool
       }
       drillDown.push({ sort, medianMs: median(times), total });
     }
-    const amountSort = await withClient(url, (c) => explain(c, amountSql!));
+    const amountSort = await withPgClient(url, (c) => explain(c, amountSql!));
     writeFileSync(join(dir, 'amount-sort.json'), JSON.stringify(amountSql));
     return { funds, linesInDatabase: tableSizes.find((t) => t.table === 'lines')!.rows, totalsGroups, sizes: tableSizes, closeSeconds, closeStatements, drillDown, amountSort };
   } finally {
@@ -212,7 +203,7 @@ async function measure(url: string, funds: number, dir: string, firstClose: bool
  * 50,000 groups), and the close's statement grouped by codes run against both.
  */
 async function compactionExperiment(url: string, codesSql: Statement): Promise<{ seconds: number; rows: number; before: Explained; after: Explained }> {
-  return withClient(url, async (c) => {
+  return withPgClient(url, async (c) => {
     const started = process.hrtime.bigint();
     await c.query(`CREATE TABLE line_totals_compact AS SELECT batch_id, period, status, scheme_id, codes, SUM(line_count) AS line_count, SUM(amount_pence) AS amount_pence
       FROM line_totals GROUP BY batch_id, period, status, scheme_id, codes`);
@@ -228,7 +219,7 @@ async function compactionExperiment(url: string, codesSql: Statement): Promise<{
 
 /** `lines` again, partitioned by fund and then by financial year, with fund_id on every row. */
 async function partitionExperiment(url: string, funds: string[], amountSql: Statement): Promise<{ copySeconds: number; sizes: TableSize[]; unpartitioned: Explained; partitioned: Explained }> {
-  return withClient(url, async (c) => {
+  return withPgClient(url, async (c) => {
     const started = process.hrtime.bigint();
     await c.query(`CREATE TABLE lines_part (fund_id TEXT COLLATE "C" NOT NULL, LIKE lines) PARTITION BY LIST (fund_id)`);
     for (const fund of funds) {
@@ -275,7 +266,7 @@ async function main() {
     partition?: Awaited<ReturnType<typeof partitionExperiment>>;
   } = { lines, imports: [], measurements: [] };
   try {
-    report.postgres = await withClient(server.url, async (c) => (await c.query<{ v: string }>('SELECT version() AS v')).rows[0]!.v);
+    report.postgres = await withPgClient(server.url, async (c) => (await c.query<{ v: string }>('SELECT version() AS v')).rows[0]!.v);
     const funds: string[] = [];
     for (let i = 1; i <= fundCount; i++) {
       const fund = i === 1 ? FUND : `${FUND}${i}`;

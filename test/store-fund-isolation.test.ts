@@ -76,6 +76,7 @@ import type { Store } from '../src/store/types.js';
 import { importBatch as storeBatch, linesOf } from './support/fixtures.js';
 import { createTestDatabase } from './support/stores.js';
 import { recording, type Statement } from './support/recording-driver.js';
+import { withPgClient } from './support/raw-sql.js';
 
 type Dialect = Store['dialect'];
 
@@ -642,17 +643,7 @@ function tablesOf(sql: string): Set<string> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// PostgreSQL helpers: a plain client, tuples read by one statement, row-level security.
-
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+// PostgreSQL helpers: tuples read by one statement, row-level security (the client: support/raw-sql.ts).
 
 const TUPLES_READ = `SELECT c.relname, pg_stat_get_xact_tuples_returned(c.oid) + pg_stat_get_xact_tuples_fetched(c.oid) AS n
   FROM pg_class c JOIN pg_namespace ns ON ns.oid = c.relnamespace
@@ -679,7 +670,7 @@ async function tuplesRead(client: pg.Client, statement: Statement): Promise<Reco
 
 /** A login role that is not the owner, and a row-level security policy on every fund table. */
 async function enableRowSecurity(ownerUrl: string, role: string): Promise<void> {
-  await withClient(ownerUrl, async (client) => {
+  await withPgClient(ownerUrl, async (client) => {
     const tables = (await client.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`)).rows.map((r) => r.table_name);
     expect(tables.filter((t) => !(t in OWNERSHIP)), 'tables with no row-level security decision in OWNERSHIP').toEqual([]);
     const sql = [
@@ -882,8 +873,8 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         const seen = new Set<string>();
         let tuples = 0;
         let cross = 0;
-        await withClient(alone.location, (soloClient) =>
-          withClient(shared.location, async (sharedClient) => {
+        await withPgClient(alone.location, (soloClient) =>
+          withPgClient(shared.location, async (sharedClient) => {
             for (const s of statements) {
               expect(s.sql.trimStart().slice(0, 6).toUpperCase(), s.sql).toBe('SELECT');
               const [a, b] = [await tuplesRead(soloClient, s), await tuplesRead(sharedClient, s)];
@@ -914,7 +905,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
           try {
             // The policy bites: the session sees this fund alone, and fewer lines than there are.
             expect((await restricted.listFunds()).map((x) => x.id)).toEqual([f.id]);
-            const count = (url: string, sql: string) => withClient(url, async (c) => Number((await c.query<{ n: string }>(sql)).rows[0]!.n));
+            const count = (url: string, sql: string) => withPgClient(url, async (c) => Number((await c.query<{ n: string }>(sql)).rows[0]!.n));
             for (const table of ['lines', 'line_totals', 'batch_periods', 'forecasts', 'audit_events']) {
               const all = await count(db.location, `SELECT COUNT(*) AS n FROM ${table}`);
               const own = await count(db.location, `SELECT COUNT(*) AS n FROM ${table} t WHERE ${OWNERSHIP[table]!.replace(/tandem_fund\(\)/g, `'${f.id}'`).replace(/\b(batch_id|fund_id)\b/, 't.$1')}`);
@@ -932,8 +923,8 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
           }
         }
       } finally {
-        await withClient(db.location, (c) => c.query(`DROP OWNED BY ${role}`)).catch(() => {});
-        await withClient(db.location, (c) => c.query(`DROP ROLE IF EXISTS ${role}`)).catch(() => {});
+        await withPgClient(db.location, (c) => c.query(`DROP OWNED BY ${role}`)).catch(() => {});
+        await withPgClient(db.location, (c) => c.query(`DROP ROLE IF EXISTS ${role}`)).catch(() => {});
       }
     });
 
@@ -941,9 +932,9 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const db = dbs.tinyTwin; // tiny was loaded first: the chain's head is twin's latest event
       const role = `tandem_fund_${randomBytes(4).toString('hex')}`;
       // The policies may already be there (the test above); a fresh database would need them.
-      const hasPolicies = await withClient(db.location, async (c) => (await c.query(`SELECT 1 FROM pg_policies WHERE policyname = 'fund_rows'`)).rowCount! > 0);
+      const hasPolicies = await withPgClient(db.location, async (c) => (await c.query(`SELECT 1 FROM pg_policies WHERE policyname = 'fund_rows'`)).rowCount! > 0);
       if (hasPolicies) {
-        await withClient(db.location, async (c) => {
+        await withPgClient(db.location, async (c) => {
           await c.query(`CREATE ROLE ${role} LOGIN`);
           for (const grant of [`GRANT USAGE ON SCHEMA public TO ${role}`, `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}`, `GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${role}`]) await c.query(grant);
         });
@@ -951,12 +942,12 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const restricted = await openAs(db.location, role, TINY.id);
       try {
         const ctx = context(restricted, TINY.actor);
-        const head = await withClient(db.location, async (c) => (await c.query<{ fund_id: string }>('SELECT fund_id FROM audit_events ORDER BY id DESC LIMIT 1')).rows[0]!.fund_id);
+        const head = await withPgClient(db.location, async (c) => (await c.query<{ fund_id: string }>('SELECT fund_id FROM audit_events ORDER BY id DESC LIMIT 1')).rows[0]!.fund_id);
         expect(head).toBe(TWIN.id);
         // Without the head, tiny's session chains its event to tiny's own latest one, whose hash
         // twin's first event already took as its prev_hash: refused (prev_hash is UNIQUE).
         await expect(reopenPeriod(ctx, { fundId: TINY.id, period: M02, reason: 'restricted' })).rejects.toThrow(/prev_hash|unique/i);
-        await withClient(db.location, async (c) => {
+        await withPgClient(db.location, async (c) => {
           await c.query(`CREATE FUNCTION tandem_audit_head() RETURNS bigint LANGUAGE sql STABLE SECURITY DEFINER AS $$ SELECT MAX(id) FROM audit_events $$`);
           await c.query(`CREATE POLICY chain_head ON audit_events FOR SELECT USING (id = tandem_audit_head())`);
         });
@@ -969,8 +960,8 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         expect(closed.document.journals).toEqual(owner.journals);
       } finally {
         await restricted.close();
-        await withClient(db.location, (c) => c.query(`DROP OWNED BY ${role}`)).catch(() => {});
-        await withClient(db.location, (c) => c.query(`DROP ROLE IF EXISTS ${role}`)).catch(() => {});
+        await withPgClient(db.location, (c) => c.query(`DROP OWNED BY ${role}`)).catch(() => {});
+        await withPgClient(db.location, (c) => c.query(`DROP ROLE IF EXISTS ${role}`)).catch(() => {});
       }
     });
 

@@ -14,10 +14,15 @@ export async function rawExec(target: TestStore, sql: string): Promise<void> {
     }
     return;
   }
-  const client = new pg.Client({ connectionString: target.location });
+  await withPgClient(target.location, (client) => client.query(sql));
+}
+
+/** A plain PostgreSQL client for `work`, ended afterwards whatever happens (tests and bench/scaling.ts). */
+export async function withPgClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(sql);
+    return await work(client);
   } finally {
     await client.end();
   }
