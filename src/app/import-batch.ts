@@ -3,9 +3,9 @@
 // The file is hashed first, so the same bytes imported again are recognised before any parsing
 // ("already imported as batch N") and change nothing. Then it streams: a reader (on a worker
 // thread for a big file: import-read-thread.ts) parses and maps the lines and hands them over a
-// chunk at a time, laid out for the store; this thread writes each chunk inside one transaction
-// while problems are collected; at the end, any problem rolls the whole transaction back, so a
-// rejected file writes nothing. In `replace` mode the new batch supersedes, period by period,
+// chunk at a time, laid out for the store; this thread counts, totals and digests each chunk and
+// writes it inside one transaction while problems are collected; at the end, any problem rolls
+// the whole transaction back, so a rejected file writes nothing. In `replace` mode the new batch supersedes, period by period,
 // what earlier batches of the ledger held.
 
 import { createHash } from 'node:crypto';
@@ -16,6 +16,7 @@ import { addPence, invariant, InvariantError, type Pence } from '../domain/money
 import { formatPeriod, type PeriodKey, type YearStart } from '../domain/period.js';
 import { fileSizeCheck } from '../import/extract.js';
 import type { ImportProblem } from '../import/types.js';
+import { LinesDigester } from '../store/line-digest.js';
 import type { BatchRecord, LineColumns, LineStatus, Store } from '../store/types.js';
 import { agreementInForce, resolveFund } from './agreements.js';
 import { isoNow, type AppContext } from './context.js';
@@ -148,7 +149,7 @@ export async function importBatch(ctx: AppContext, request: ImportRequest): Prom
       await tx.insertBatchPeriods(batchId, periods);
       await keepClosedPeriods(tx, { fundId, ledgerId: ledger.id, batchId, unchanged });
       const superseded = ledger.mode === 'replace' ? await tx.supersede(fundId, ledger.id, open, batchId) : [];
-      const { digest } = summary;
+      const digest = writer.digest.finish();
       await tx.completeBatch(batchId, { lineCount: writer.lineCount, controlTotalPence: writer.controlTotalPence, digest });
       const result = summarise(batchId, fundId, ledger.id, shown, sha256, writer, periods, superseded, started);
       result.unchangedClosedPeriods = unchanged.map(formatPeriod);
@@ -181,10 +182,11 @@ export async function importBatch(ctx: AppContext, request: ImportRequest): Prom
   }
 }
 
-/** Counts, totals and writes the reader's chunks; stops writing (but keeps checking) after the first problem. */
+/** Counts, totals, digests and writes the reader's chunks; stops writing (but keeps checking) after the first problem. */
 class BatchWriter {
   readonly problems: Problem[] = [];
   readonly totals = new NumberedTotals();
+  readonly digest = new LinesDigester();
   readonly periods = new Set<PeriodKey>();
   readonly byStatus: Record<LineStatus, { lines: number; amountPence: Pence }> = {
     mapped: { lines: 0, amountPence: 0 },
@@ -233,6 +235,7 @@ class BatchWriter {
       const amountPence = c.amountPence[i]!;
       const targetNo = c.target[i]!;
       this.totals.add(period, targetNo, c.targets[targetNo]!, c.codesNo[i]!, c.codes[i]!, amountPence);
+      this.digest.addLine(c.lineNo[i]!, period, amountPence, c.lineId === null ? null : c.lineId[i]!, c.codes[i]!, c.raw[i]!);
       if (period !== lastPeriod) this.periods.add((lastPeriod = period));
       lines[targetNo] = lines[targetNo]! + 1;
       pence[targetNo] = addPence(pence[targetNo]!, amountPence);

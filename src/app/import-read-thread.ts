@@ -1,5 +1,5 @@
-// Where an import reads its file: on a worker thread for a big file, so parsing, mapping and
-// digesting (import-read.ts) run on the second core while this thread writes rows; in this
+// Where an import reads its file: on a worker thread for a big file, so decoding, parsing and
+// mapping (import-read.ts) run on the second core while this thread writes rows; in this
 // thread for a small one, where starting a worker (loading the reader's modules again, ~40 ms)
 // would cost more than it saves. Both give the same events in the same order.
 

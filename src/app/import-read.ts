@@ -1,10 +1,9 @@
 // Reading an extract for import, as a stream of events: the file refused (problems found before
 // any line) or opened (its header); then chunks of lines already mapped and laid out column by
-// column for the store, each with the problems found in it; and at the end the file's SHA-256 and
-// the lines' digest (line-digest.ts).
+// column for the store, each with the problems found in it; and at the end the file's SHA-256.
 //
 // No store and no clock here, so it can run on a worker thread (import-read-thread.ts): there the
-// second core decodes, parses, maps and digests while the main thread counts, totals and writes
+// second core decodes, parses and maps while the main thread counts, totals, digests and writes
 // (the split that kept both threads about equally busy on the benchmark's files: docs/performance.md).
 // Everything an event carries is plain data or typed arrays, so it crosses threads as it is.
 
@@ -12,7 +11,6 @@ import type { MappingRule } from '../domain/agreement.js';
 import { compileRules, type LineMapper, type MappingResult } from '../domain/mapping.js';
 import { openExtract } from '../import/extract.js';
 import type { ExtractLine, ImportProblem, ReadOptions } from '../import/types.js';
-import { LinesDigester, type LinesDigest } from '../store/line-digest.js';
 import type { LineColumns, LineTarget } from '../store/types.js';
 
 export interface ReadInput {
@@ -36,8 +34,6 @@ export const CODE_TEXTS_HELD = 250_000;
 export interface ReadSummary {
   /** SHA-256 of the bytes read, to compare with the hash taken before reading. */
   sha256: string;
-  /** The digest of every line read, for the batch (tandem verify checks it). */
-  digest: LinesDigest;
 }
 
 export type ReadEvent =
@@ -79,7 +75,7 @@ export async function* readExtractEvents(input: ReadInput): AsyncGenerator<ReadE
   for await (const chunk of extract.chunks) {
     yield { kind: 'lines', lines: mapper.columns(chunk.lines), problems: chunk.problems, bytesRead: chunk.bytesRead };
   }
-  yield { kind: 'end', summary: { sha256: extract.sha256(), digest: mapper.digest.finish() } };
+  yield { kind: 'end', summary: { sha256: extract.sha256() } };
 }
 
 /** The buffers of an event's typed arrays: moved to the other thread, not copied. */
@@ -89,9 +85,8 @@ export function transferables(event: ReadEvent): ArrayBuffer[] {
   return [c.lineNo.buffer, c.period.buffer, c.amountPence.buffer, c.target.buffer, c.codesNo.buffer] as ArrayBuffer[];
 }
 
-/** Maps parsed lines, lays them out as LineColumns, and digests them. */
+/** Maps parsed lines and lays them out as LineColumns. */
 class ColumnMapper {
-  readonly digest = new LinesDigester();
   /** The mapper returns one frozen result per rule (and one for unmapped), so identity indexes them. */
   private readonly targetIndex = new Map<MappingResult, number>();
   private readonly targets: LineTarget[] = [];
@@ -133,7 +128,6 @@ class ColumnMapper {
       c.codesNo[i] = this.codesNoOf(codes);
       c.raw[i] = raw;
       if (line.lineId !== null) (c.lineId ??= new Array<string | null>(count).fill(null))[i] = line.lineId;
-      this.digest.addLine(line.lineNo, line.period, line.amountPence, line.lineId, codes, raw);
     }
     // A copy: the table may grow in later chunks, and this chunk may be on its way to another thread.
     c.targets = this.targets.slice();
