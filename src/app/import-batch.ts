@@ -5,8 +5,8 @@
 // thread for a big file: import-read-thread.ts) parses and maps the lines and hands them over a
 // chunk at a time, laid out for the store; this thread counts, totals and digests each chunk and
 // writes it inside one transaction while problems are collected; at the end, any problem rolls
-// the whole transaction back, so a rejected file writes nothing. In `replace` mode the new batch supersedes, period by period,
-// what earlier batches of the ledger held.
+// the whole transaction back, so a rejected file writes nothing. In `replace` mode the new batch
+// supersedes, period by period, what earlier batches of the ledger held.
 
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';

@@ -56,12 +56,13 @@ export class LineTotalsAccumulator {
 }
 
 /**
- * The same totals for the import's reader, keyed by numbers it gives every line: its codes text's
- * number in the file, then its period's slot and its mapping target's index. Held as columns of
- * typed arrays, with each codes number's groups chained from a head (a codes text has a group per
- * period and target it meets: a handful), so a line costs a short walk and two array writes — no
- * Map lookup and no object per group until the groups are handed over. Three Maps per line were
- * ~0.3 s per 500,000 lines, this is a fifth of that (profile, ~95,000 groups).
+ * The same totals for the import's columnar chunks, keyed by numbers the reader gives every
+ * line: its codes text's number in the file, then its period's slot and its mapping target's
+ * index. Held as columns of typed arrays, with each codes number's groups chained from a head (a
+ * codes text has a group per period and target it meets: a handful), so a line costs a short
+ * walk and two array writes — no Map lookup and no object per group until the groups are handed
+ * over. Three Map lookups per line took ~0.3 s per 500,000 lines, this a fifth of that (profile,
+ * ~95,000 groups).
  */
 export class NumberedTotals {
   private readonly periodSlots = new Map<PeriodKey, number>();
